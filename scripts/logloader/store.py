@@ -1,0 +1,202 @@
+"""The raw DuckDB tables and the writes to them, atomic per file.
+
+Lines are buffered across files and written in transactions of whole files:
+a transaction never holds part of a file, so a kill at any moment leaves every
+file either fully loaded or absent. A changed file (same path, new sha256)
+has its old rows deleted in the same transaction that adds the new ones.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+from .errors import DatabaseBusy
+
+SCHEMA_SQL = """
+create schema if not exists raw;
+create table if not exists raw.log_files (
+    source_file varchar not null,
+    sha256 varchar not null,
+    size_bytes bigint not null,
+    line_count bigint not null,
+    loaded_at timestamp not null,
+    status varchar not null check (status in ('loaded', 'rejected')),
+    error varchar,
+    has_invalid_utf8 boolean not null
+);
+create table if not exists raw.log_lines (
+    source_file varchar not null,
+    line_number bigint not null,
+    line varchar not null
+);
+"""
+
+FILE_COLUMNS = (
+    "source_file",
+    "sha256",
+    "size_bytes",
+    "line_count",
+    "loaded_at",
+    "status",
+    "error",
+    "has_invalid_utf8",
+)
+FILE_SCHEMA = pa.schema(
+    [
+        ("source_file", pa.string()),
+        ("sha256", pa.string()),
+        ("size_bytes", pa.int64()),
+        ("line_count", pa.int64()),
+        ("loaded_at", pa.timestamp("us")),
+        ("status", pa.string()),
+        ("error", pa.string()),
+        ("has_invalid_utf8", pa.bool_()),
+    ]
+)
+LINE_SCHEMA = pa.schema([("source_file", pa.string()), ("line_number", pa.int64()), ("line", pa.string())])
+
+
+@dataclass(frozen=True)
+class KnownFile:
+    sha256: str
+    status: str
+
+
+def connect(database: str, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """Open the database, waiting up to ``wait_seconds`` for another writer to finish."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            connection = duckdb.connect(database)
+            break
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(
+                    f"{database} is in use by another process (another loader or dbt run?); "
+                    "wait for it to finish, or pass --wait SECONDS to wait for it"
+                ) from error
+            time.sleep(0.5)
+    connection.execute(SCHEMA_SQL)
+    return connection
+
+
+class RawStore:
+    """Buffers whole files and writes them to ``raw`` in file-atomic transactions."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, loaded_at: datetime) -> None:
+        self._connection = connection
+        self._loaded_at = loaded_at
+        self._files: dict[str, list] = {name: [] for name in FILE_COLUMNS}
+        self._line_sources: list[str] = []
+        self._line_numbers: list[int] = []
+        self._lines: list[str] = []
+        self._replaced: list[str] = []
+        self._flushed_partial: set[str] = set()
+        self._in_transaction = False
+        self._file_start = 0
+
+    def known_files(self) -> dict[str, KnownFile]:
+        rows = self._connection.execute("select source_file, sha256, status from raw.log_files").fetchall()
+        return {source: KnownFile(sha256, status) for source, sha256, status in rows}
+
+    @property
+    def buffered_lines(self) -> int:
+        return len(self._lines)
+
+    def begin_file(self, source_file: str, replaces_existing: bool) -> None:
+        """Start a file; its previous rows (if any) go in the same transaction."""
+        if not self._in_transaction:
+            self._connection.execute("begin transaction")
+            self._in_transaction = True
+        if replaces_existing:
+            self._replaced.append(source_file)
+        self._file_start = len(self._lines)
+
+    def add_lines(self, source_file: str, first_line_number: int, lines: list[str]) -> None:
+        self._line_sources.extend([source_file] * len(lines))
+        self._line_numbers.extend(range(first_line_number, first_line_number + len(lines)))
+        self._lines.extend(lines)
+
+    def spill(self, source_file: str) -> None:
+        """Write buffered lines now (a big file); the transaction stays open."""
+        self._write_lines()
+        self._flushed_partial.add(source_file)
+        self._file_start = 0
+
+    def end_file(
+        self,
+        source_file: str,
+        *,
+        sha256: str,
+        size_bytes: int,
+        line_count: int,
+        error: str | None,
+        has_invalid_utf8: bool,
+    ) -> None:
+        """Record the file; a rejected file's lines are dropped from the transaction."""
+        if error is not None:
+            del self._line_sources[self._file_start :]
+            del self._line_numbers[self._file_start :]
+            del self._lines[self._file_start :]
+            if source_file in self._flushed_partial:
+                self._connection.execute("delete from raw.log_lines where source_file = ?", [source_file])
+            line_count = 0
+        self._flushed_partial.discard(source_file)
+        row = (
+            source_file,
+            sha256,
+            size_bytes,
+            line_count,
+            self._loaded_at,
+            "loaded" if error is None else "rejected",
+            error,
+            has_invalid_utf8,
+        )
+        for name, value in zip(FILE_COLUMNS, row):
+            self._files[name].append(value)
+
+    def commit(self) -> None:
+        """Write everything buffered and commit: whole files only."""
+        if not self._in_transaction:
+            return
+        self._write_lines()
+        files = pa.table(self._files, schema=FILE_SCHEMA)  # noqa: F841 (read by DuckDB)
+        self._connection.execute(
+            "delete from raw.log_files where source_file in (select source_file from files)"
+        )
+        self._connection.execute("insert into raw.log_files select * from files")
+        self._connection.execute("commit")
+        self._in_transaction = False
+        self._files = {name: [] for name in FILE_COLUMNS}
+
+    def rollback(self) -> None:
+        if self._in_transaction:
+            self._connection.execute("rollback")
+            self._in_transaction = False
+
+    def _write_lines(self) -> None:
+        if self._replaced:
+            replaced = pa.table({"source_file": self._replaced})  # noqa: F841 (read by DuckDB)
+            self._connection.execute(
+                "delete from raw.log_lines where source_file in (select source_file from replaced)"
+            )
+            self._replaced = []
+        if not self._lines:
+            return
+        lines = pa.table(  # noqa: F841 (read by DuckDB)
+            [
+                pa.array(self._line_sources, pa.string()),
+                pa.array(self._line_numbers, pa.int64()),
+                pa.array(self._lines, pa.string()),
+            ],
+            schema=LINE_SCHEMA,
+        )
+        self._connection.execute("insert into raw.log_lines select * from lines")
+        self._line_sources, self._line_numbers, self._lines = [], [], []
