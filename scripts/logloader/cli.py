@@ -222,6 +222,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="reject a file holding a single line longer than this many MB (default: %(default)s)",
     )
     parser.add_argument(
+        "--commit-mb",
+        type=int,
+        default=Options().commit_bytes // MEGABYTE,
+        help="commit after about this many MB of decompressed text; each commit holds whole files only, "
+        "so a killed run keeps what it committed and a re-run loads the rest (default: %(default)s)",
+    )
+    parser.add_argument(
         "--wait",
         type=float,
         default=0.0,
@@ -245,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
             max_file_bytes=arguments.max_file_mb * MEGABYTE,
             max_line_bytes=arguments.max_line_mb * MEGABYTE,
         ),
+        commit_bytes=arguments.commit_mb * MEGABYTE,
         retry_rejected=arguments.retry_rejected,
     )
     try:

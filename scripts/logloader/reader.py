@@ -97,8 +97,9 @@ def _decompressed_chunks(stream: _HashingReader, facts: FileFacts) -> Iterator[b
         except (gzip.BadGzipFile, zlib.error, OSError) as error:
             raise RejectedFile(f"corrupt gzip: {error}; export the file again") from error
         return
-    if head:
-        yield head
+    first = head + stream.read(CHUNK_BYTES)
+    if first:
+        yield first
     while chunk := stream.read(CHUNK_BYTES):
         yield chunk
 

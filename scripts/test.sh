@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Every test of the project, from a fresh clone (CI runs this through .ci/run):
+#   1. pytest: the loader, the generator, the acceptance figures on ../shared/data
+#      (skipped with a message where that folder is absent);
+#   2. dbt: unit tests, data tests and contracts, on generated logs;
+#   3. the reports: built from those marts and driven in headless chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --browser
+
+work=$(mktemp -d -t balance-sync-test.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+echo "== pytest"
+status=0
+.venv/bin/python -m pytest || status=$?
+if [ "$status" -eq 5 ]; then
+    echo "pytest collected no test" >&2
+    exit 1
+elif [ "$status" -ne 0 ]; then
+    exit "$status"
+fi
+
+echo "== dbt build (unit tests, data tests, contracts) on generated logs"
+export BALANCE_SYNC_DB="$work/generated.duckdb"
+.venv/bin/python scripts/generate_logs.py --out "$work/logs" --seed 7
+.venv/bin/python scripts/load_logs.py --progress plain "$work/logs/balance-sync-logs"
+.venv/bin/dbt build --target-path "$work/target" --log-path "$work/logs-dbt"
+
+if [ -x reports/scripts/test.sh ]; then
+    echo "== reports: build and browser tests"
+    reports/scripts/test.sh
+fi
+echo "all tests passed"
