@@ -1,0 +1,30 @@
+-- One row per transaction block (marts.transactions), the columns the Users,
+-- user and Reconciliation pages show. Bounded: the latest 2,000 transactions of
+-- each user (per-user pages show at most that; users.sql keeps the exact totals).
+select
+    transaction_id,
+    user_id,
+    currency,
+    transaction_type,
+    is_type_inferred,
+    source,
+    action,
+    amount,
+    vat,
+    net_amount,
+    old_balance,
+    new_balance,
+    payment_balance,
+    expected_new_balance,
+    balance_difference,
+    is_arithmetic_mismatch,
+    continuity_gap,
+    is_continuity_break,
+    is_overdraft,
+    outcome,
+    has_sync_mismatch,
+    logged_at,
+    request_id,
+    layout_version,
+from marts.transactions
+qualify row_number() over (partition by user_id order by logged_at desc, transaction_id desc) <= 2000
