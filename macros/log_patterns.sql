@@ -1,0 +1,43 @@
+{#-
+    Regular expressions of the CloudWatch export grammar (DOMAIN.md section 2),
+    kept in one place so staging, intermediate models and tests agree.
+    RE2 syntax, as DuckDB uses it.
+-#}
+
+{% macro event_start_pattern() -%}
+    ^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z 
+{%- endmacro %}
+
+{#- A value in Node.js util.inspect output: a quoted string (single, double or
+    backtick quotes, with backslash escapes), a number (negative, decimal,
+    exponent), or a bare word (undefined, null, true, false). -#}
+{% macro inspect_value_pattern() -%}
+    '(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`|-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[A-Za-z_]+
+{%- endmacro %}
+
+{#- The text of `key: value` for one key inside util.inspect output, as an
+    SQL expression returning the raw value text (quotes kept) or null. -#}
+{% macro inspect_raw_value(text_column, key) -%}
+    nullif(regexp_extract({{ text_column }}, '(?:^|[\s{,]){{ key }}: ({{ inspect_value_pattern() | replace("'", "''") }})', 1), '')
+{%- endmacro %}
+
+{#- A util.inspect value as text: quotes removed and backslash escapes undone;
+    `undefined` and `null` become SQL null. -#}
+{% macro inspect_text(raw_value) -%}
+    case
+        when {{ raw_value }} in ('undefined', 'null') then null
+        when left({{ raw_value }}, 1) in ('''', '"', '`')
+            then regexp_replace(substr({{ raw_value }}, 2, length({{ raw_value }}) - 2), '\\(.)', '\1', 'g')
+        else {{ raw_value }}
+    end
+{%- endmacro %}
+
+{#- A util.inspect number as an exact decimal, parsed from its text (never
+    through a float). Anything that is not a number gives null. -#}
+{% macro inspect_money(raw_value) -%}
+    try_cast(case when regexp_full_match({{ raw_value }}, '-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?') then {{ raw_value }} end as {{ money_type() }})
+{%- endmacro %}
+
+{% macro money_type() -%}
+    decimal(38, 12)
+{%- endmacro %}

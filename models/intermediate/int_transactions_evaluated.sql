@@ -1,0 +1,169 @@
+{#-
+    One row per transaction block with the business rules of DOMAIN.md
+    section 3 applied on exact decimals:
+    - net_amount = amount - vat; expected_new_balance = old_balance + s *
+      net_amount (s = +1 CREDIT, -1 DEBIT); an arithmetic mismatch when
+      |new_balance - expected_new_balance| > half a minor unit.
+    - Rows without a CREDIT/DEBIT type (legacy layout) get the type of the
+      balance move (is_type_inferred; an unmoved balance counts as CREDIT)
+      and are a mismatch only when none of +-amount, +-(amount - vat) fits;
+      expected_new_balance is then the first candidate that fits.
+    - Continuity per user and currency in (logged_at, transaction_id) order.
+    - Overdraft: new_balance < 0 or refused by the service.
+    - Outcome from the messages of the batch item.
+-#}
+with
+
+transactions as (
+
+    select * from {{ ref('int_transactions_parsed') }}
+
+),
+
+currencies as (
+
+    select * from {{ ref('currencies') }}
+
+),
+
+batch_items as (
+
+    select * from {{ ref('int_batch_items_summarised') }}
+
+),
+
+refusals as (
+
+    select * from {{ ref('int_negative_balance_refusals') }}
+
+),
+
+sync_mismatches as (
+
+    select * from {{ ref('int_sync_mismatches_linked') }}
+
+),
+
+refused_transaction_ids as (
+
+    select distinct transaction_id from refusals where transaction_id is not null
+
+),
+
+sync_mismatch_counts as (
+
+    select transaction_event_id, count(*) as sync_mismatch_count
+    from sync_mismatches
+    where transaction_event_id is not null
+    group by transaction_event_id
+
+),
+
+with_tolerance as (
+
+    select
+        transactions.*,
+        currencies.minor_unit as currency_minor_unit,
+        cast('0.' || repeat('0', coalesce(currencies.minor_unit, 2)) || '5' as {{ money_type() }}) as half_minor_unit,
+        transactions.amount - transactions.vat as net_amount,
+        transactions.logged_transaction_type in ('CREDIT', 'DEBIT') as has_logged_type,
+    from transactions
+    left join currencies
+        on transactions.currency = currencies.currency_code
+
+),
+
+typed as (
+
+    select
+        *,
+        case
+            when has_logged_type then logged_transaction_type
+            when new_balance >= old_balance then 'CREDIT'
+            when new_balance < old_balance then 'DEBIT'
+        end as transaction_type,
+        not has_logged_type as is_type_inferred,
+    from with_tolerance
+
+),
+
+expected_computed as (
+
+    select
+        *,
+        case transaction_type when 'CREDIT' then 1 when 'DEBIT' then -1 end as balance_sign,
+    from typed
+
+),
+
+expected_chosen as (
+
+    select
+        *,
+        case
+            when not is_type_inferred then old_balance + balance_sign * net_amount
+            when abs(new_balance - (old_balance + balance_sign * net_amount)) <= half_minor_unit
+                then old_balance + balance_sign * net_amount
+            when abs(new_balance - (old_balance + balance_sign * amount)) <= half_minor_unit
+                then old_balance + balance_sign * amount
+            when abs(new_balance - (old_balance - balance_sign * net_amount)) <= half_minor_unit
+                then old_balance - balance_sign * net_amount
+            when abs(new_balance - (old_balance - balance_sign * amount)) <= half_minor_unit
+                then old_balance - balance_sign * amount
+            else old_balance + balance_sign * net_amount
+        end as expected_new_balance,
+    from expected_computed
+
+),
+
+arithmetic_checked as (
+
+    select
+        *,
+        new_balance - expected_new_balance as balance_difference,
+        abs(new_balance - expected_new_balance) > half_minor_unit as is_arithmetic_mismatch,
+    from expected_chosen
+
+),
+
+continuity_checked as (
+
+    select
+        *,
+        lag(new_balance) over user_history as previous_new_balance,
+        old_balance - lag(new_balance) over user_history as continuity_gap,
+        coalesce(abs(old_balance - lag(new_balance) over user_history) > half_minor_unit, false) as is_continuity_break,
+    from arithmetic_checked
+    window user_history as (
+        partition by user_id, currency
+        order by logged_at, transaction_id, event_id
+    )
+
+),
+
+outcome_assigned as (
+
+    select
+        continuity_checked.*,
+        refused_transaction_ids.transaction_id is not null as was_refused,
+        coalesce(continuity_checked.new_balance < 0, false)
+            or refused_transaction_ids.transaction_id is not null as is_overdraft,
+        case
+            when refused_transaction_ids.transaction_id is not null then 'blocked_negative_balance'
+            else coalesce(batch_items.outcome, 'unknown')
+        end as outcome,
+        coalesce(sync_mismatch_counts.sync_mismatch_count, 0) as sync_mismatch_count,
+        coalesce(sync_mismatch_counts.sync_mismatch_count, 0) > 0 as has_sync_mismatch,
+    from continuity_checked
+    left join refused_transaction_ids
+        on continuity_checked.transaction_id = refused_transaction_ids.transaction_id
+    left join batch_items
+        on continuity_checked.source_file = batch_items.source_file
+        and continuity_checked.request_id = batch_items.request_id
+        and continuity_checked.batch_item_number = batch_items.batch_item_number
+    left join sync_mismatch_counts
+        on continuity_checked.event_id = sync_mismatch_counts.transaction_event_id
+
+)
+
+select * from outcome_assigned

@@ -1,0 +1,102 @@
+{#-
+    One row per transaction block (`Start syncing the balance { transaction:
+    {...} }`), its fields read from the Node.js util.inspect text in SQL:
+    unquoted keys, single/double/backtick-quoted strings with backslash
+    escapes, bare `undefined`, negative and float-noisy numbers. Both layouts:
+    legacy (id, userId, currency, amount, vat, oldBalance, newBalance) and
+    current (adds type, source, action, paymentBalance, updatePaymentBalance,
+    metadata). Money is cast from its text straight to an exact decimal.
+    `metadata` is a string holding JSON; only wallet_id and delivery_id are
+    kept (it may hold names, e-mails and phone numbers).
+-#}
+with
+
+transaction_block_events as (
+
+    select * from {{ ref('int_log_events_classified') }}
+    where message_kind = 'transaction_block'
+
+),
+
+transaction_objects as (
+
+    select
+        event_id,
+        source_file,
+        line_number,
+        logged_at,
+        request_id,
+        message_id,
+        batch_item_number,
+        event_order_in_file,
+        -- the inner `transaction: {...}` object when present, else the whole message
+        coalesce(nullif(regexp_extract(message, 'transaction:\s*(\{.*)$', 1, 's'), ''), message) as transaction_text,
+    from transaction_block_events
+
+),
+
+raw_values_extracted as (
+
+    select
+        *,
+        {{ inspect_raw_value('transaction_text', 'id') }} as raw_id,
+        {{ inspect_raw_value('transaction_text', 'type') }} as raw_type,
+        {{ inspect_raw_value('transaction_text', 'source') }} as raw_source,
+        {{ inspect_raw_value('transaction_text', 'action') }} as raw_action,
+        {{ inspect_raw_value('transaction_text', 'userId') }} as raw_user_id,
+        {{ inspect_raw_value('transaction_text', 'paymentBalance') }} as raw_payment_balance,
+        {{ inspect_raw_value('transaction_text', 'updatePaymentBalance') }} as raw_update_payment_balance,
+        {{ inspect_raw_value('transaction_text', 'metadata') }} as raw_metadata,
+        {{ inspect_raw_value('transaction_text', 'currency') }} as raw_currency,
+        {{ inspect_raw_value('transaction_text', 'amount') }} as raw_amount,
+        {{ inspect_raw_value('transaction_text', 'vat') }} as raw_vat,
+        {{ inspect_raw_value('transaction_text', 'oldBalance') }} as raw_old_balance,
+        {{ inspect_raw_value('transaction_text', 'newBalance') }} as raw_new_balance,
+    from transaction_objects
+
+),
+
+fields_typed as (
+
+    select
+        event_id,
+        source_file,
+        line_number,
+        logged_at,
+        request_id,
+        message_id,
+        batch_item_number,
+        event_order_in_file,
+        {{ inspect_text('raw_id') }} as transaction_id,
+        {{ inspect_text('raw_user_id') }} as user_id,
+        upper({{ inspect_text('raw_currency') }}) as currency,
+        upper({{ inspect_text('raw_type') }}) as logged_transaction_type,
+        {{ inspect_text('raw_source') }} as source,
+        {{ inspect_text('raw_action') }} as action,
+        {{ inspect_money('raw_amount') }} as amount,
+        {{ inspect_money('raw_vat') }} as vat,
+        {{ inspect_money('raw_old_balance') }} as old_balance,
+        {{ inspect_money('raw_new_balance') }} as new_balance,
+        {{ inspect_money('raw_payment_balance') }} as payment_balance,
+        case raw_update_payment_balance when 'true' then true when 'false' then false end as update_payment_balance,
+        {{ inspect_text('raw_metadata') }} as metadata_json,
+        case
+            when raw_type is not null or raw_source is not null or raw_action is not null
+                or raw_metadata is not null or raw_payment_balance is not null then 'current'
+            else 'legacy'
+        end as layout_version,
+    from raw_values_extracted
+
+),
+
+metadata_read as (
+
+    select
+        * exclude (metadata_json),
+        case when json_valid(metadata_json) then json_extract_string(metadata_json, '$.walletId') end as wallet_id,
+        case when json_valid(metadata_json) then json_extract_string(metadata_json, '$.deliveryId') end as delivery_id,
+    from fields_typed
+
+)
+
+select * from metadata_read
