@@ -1,0 +1,51 @@
+with
+
+transactions as (
+
+    select * from {{ ref('int_transactions_evaluated') }}
+
+),
+
+final as (
+
+    select
+        event_id as transaction_event_id,
+        transaction_id,
+        user_id,
+        currency,
+        transaction_type,
+        is_type_inferred,
+        source,
+        action,
+        amount,
+        vat,
+        net_amount,
+        old_balance,
+        new_balance,
+        payment_balance,
+        update_payment_balance,
+        expected_new_balance,
+        balance_difference,
+        half_minor_unit,
+        is_arithmetic_mismatch,
+        previous_new_balance,
+        continuity_gap,
+        is_continuity_break,
+        is_overdraft,
+        outcome,
+        has_sync_mismatch,
+        sync_mismatch_count,
+        logged_at,
+        request_id,
+        message_id,
+        batch_item_number,
+        source_file,
+        line_number,
+        layout_version,
+        wallet_id,
+        delivery_id,
+    from transactions
+
+)
+
+select * from final
