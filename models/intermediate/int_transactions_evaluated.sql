@@ -66,7 +66,7 @@ with_tolerance as (
         currencies.minor_unit as currency_minor_unit,
         cast('0.' || repeat('0', coalesce(currencies.minor_unit, 2)) || '5' as {{ money_type() }}) as half_minor_unit,
         transactions.amount - transactions.vat as net_amount,
-        transactions.logged_transaction_type in ('CREDIT', 'DEBIT') as has_logged_type,
+        coalesce(transactions.logged_transaction_type in ('CREDIT', 'DEBIT'), false) as has_logged_type,
     from transactions
     left join currencies
         on transactions.currency = currencies.currency_code

@@ -52,7 +52,7 @@ final as (
         coalesce(transaction_counts.transaction_count, 0) as transaction_count,
         coalesce(event_counts.application_event_count, 0) as application_event_count,
         coalesce(event_counts.other_event_count, 0) as other_event_count,
-        coalesce(event_counts.event_line_count, 0) as event_line_count,
+        cast(coalesce(event_counts.event_line_count, 0) as bigint) as event_line_count,
         event_counts.first_logged_at,
         event_counts.last_logged_at,
         log_files.status,
