@@ -10,7 +10,7 @@ import random
 import sys
 import time
 import zipfile
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -142,10 +142,6 @@ def build_shard(config: GeneratorConfig, spec: ShardSpec) -> ShardResult:
     return ShardResult(spec.index, outputs, summarize(truth))
 
 
-def _build_shard_task(args: tuple[GeneratorConfig, ShardSpec]) -> ShardResult:
-    return build_shard(*args)
-
-
 class _Sink:
     """Writes files into a folder tree or into one zip (members named exactly like the folder paths)."""
 
@@ -170,31 +166,36 @@ class _Sink:
             self.zip.close()
 
 
-def _plan(config: GeneratorConfig, first: ShardResult | None) -> list[ShardSpec]:
+def _specs(config: GeneratorConfig) -> Iterator[ShardSpec]:
+    """Shards in order: a fixed list for --files, an endless one for --target-mb (the caller stops)."""
     fps = config.files_per_shard
     if config.target_mb is not None:
-        assert first is not None
-        per_shard = max(1, first.summary["counters"]["decompressed_bytes"])
-        count = max(1, math.ceil(config.target_mb * 1_000_000 / per_shard))
-        return [ShardSpec(i, fps, _users_for(config, fps)) for i in range(count)]
-    specs = []
+        index = 0
+        while True:
+            yield ShardSpec(index, fps, _users_for(config, fps))
+            index += 1
     for index, begin in enumerate(range(0, config.files, fps)):
         size = min(fps, config.files - begin)
-        specs.append(ShardSpec(index, size, _users_for(config, size)))
-    return specs
+        yield ShardSpec(index, size, _users_for(config, size))
 
 
-def _results(config: GeneratorConfig, specs: list[ShardSpec], first: ShardResult | None) -> Iterator[ShardResult]:
-    todo = [s for s in specs if first is None or s.index != first.index]
-    if first is not None:
-        yield first
-    if config.jobs == 1 or len(todo) <= 1:
-        for spec in todo:
+def _results(config: GeneratorConfig) -> Iterator[ShardResult]:
+    """Shard results in shard order; at most ``window`` shards in flight, so an endless plan stays bounded."""
+    specs = _specs(config)
+    window = max(2, config.jobs * 2)
+    if config.jobs == 1:
+        for spec in specs:
             yield build_shard(config, spec)
         return
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     with context.Pool(processes=config.jobs) as pool:
-        yield from pool.imap(_build_shard_task, [(config, s) for s in todo], chunksize=1)
+        pending: deque[Any] = deque()
+        for spec in specs:
+            pending.append(pool.apply_async(build_shard, (config, spec)))
+            if len(pending) >= window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def _merge(summaries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -316,22 +317,22 @@ def generate(config: GeneratorConfig, report: Callable[[str], None] | None = Non
     if (config.out / ROOT).exists() or (config.out / ZIP_NAME).exists():
         raise GeneratorError(f"{config.out} already holds generated logs; choose an empty --out or delete them")
     began = time.perf_counter()
-    first = build_shard(config, ShardSpec(0, config.files_per_shard, _users_for(config, config.files_per_shard))) \
-        if config.target_mb is not None else None
-    specs = _plan(config, first)
+    target_bytes = None if config.target_mb is None else config.target_mb * 1_000_000
     sink = _Sink(config)
     summaries: list[dict[str, Any]] = []
     written = 0
     try:
-        for done, result in enumerate(_results(config, specs, first), start=1):
+        for result in _results(config):
             for relpath, data in result.files:
                 sink.write(relpath, data)
             summaries.append(result.summary)
             written += result.summary["counters"]["decompressed_bytes"]
             if report is not None:
                 elapsed = time.perf_counter() - began
-                report(f"shard {done}/{len(specs)}: {written / 1e6:.1f} MB decompressed, "
+                report(f"shard {result.index + 1}: {written / 1e6:.1f} MB decompressed, "
                        f"{written / 1e6 / max(elapsed, 1e-9):.1f} MB/s")
+            if target_bytes is not None and written >= target_bytes:
+                break
         broken: list[dict[str, Any]] = []
         if config.broken:
             day = config.start_date.isoformat()
