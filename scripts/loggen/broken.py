@@ -50,7 +50,7 @@ def _counts(text_bytes: bytes, counters: Counter[str]) -> dict[str, Any]:
         "cold_starts": counters["kind:init_start"],
         "processing_messages": counters["kind:processing_message"],
         "application_events_by_level": levels,
-        "transactions": counters["kind:transaction"],
+        "transactions": counters["kind:transaction_block"],
     }
 
 

@@ -135,15 +135,15 @@ LAST_NAMES = (
 )
 GIFT_MESSAGES = (
     "Enjoy your meals!",
-    "hope you're finding this gift helpful",
+    "Hope you'll love these meals",
     'Happy "Eid" to you and the family',
     "Don't forget: \"healthy\" is the new tasty",
     "كل عام وأنتم بخير 🌙",
     "Bon appétit ☕",
 )
 MEAL_NAMES = (
-    ("شوفان بالهيل", "Cardamom Oats"),
-    ("بارفيه الشيا", "Chia Parfait"),
+    ("عصيدة التمر", "Date Porridge"),
+    ("فطيرة الزعتر", "Thyme Flatbread"),
     ("سلطة الكينوا", "Quinoa Salad"),
     ("دجاج مشوي", "Grilled Chicken"),
 )

@@ -282,12 +282,12 @@ class StreamBuilder:
                     break
                 roll -= rate
         if kind == "skip_create":
-            self._app("skip_create_subscription", "INFO", cat.MSG_SKIP_CREATE)
+            self._app("skipped_create_subscription", "INFO", cat.MSG_SKIP_CREATE)
         elif kind == "skip_create_web":
-            self._app("skip_create_subscription", "INFO", cat.MSG_SKIP_CREATE_WEB)
+            self._app("skipped_create_subscription", "INFO", cat.MSG_SKIP_CREATE_WEB)
         elif kind == "skip_flag":
             action = self.rng.choice(cat.FLAG_FALSE_ACTIONS)
-            self._app("skip_update_flag_false", "INFO", f"{cat.MSG_FLAG_FALSE}{{ transactionAction: '{action}' }}")
+            self._app("skipped_update_payment_balance_false", "INFO", f"{cat.MSG_FLAG_FALSE}{{ transactionAction: '{action}' }}")
         elif kind == "error_no_block":
             self._sync_error()
         elif kind == "unknown_app":
@@ -308,7 +308,7 @@ class StreamBuilder:
         transaction_id = ulid(self.rng, self.t - self.rng.randint(500, 5000))
         self._metric("negativeBalance", {"userId": user.user_id, "action": "DELIVERY_DEDUCTION"})
         self._tick(0, 2)
-        self._app("negative_balance", "INFO", "\n".join((
+        self._app("negative_balance_refusal", "INFO", "\n".join((
             "{",
             f"  message: '{cat.MSG_NEGATIVE}',",
             "  data: {",
@@ -397,7 +397,7 @@ class StreamBuilder:
         self._tick(1, 60)
         block = self._block(user, transaction_id, legacy, transaction_type, source, action, payment_text, amount,
                             vat, old, new_text, forced)
-        self._app("transaction", "INFO", block)
+        self._app("transaction_block", "INFO", block)
         self.truth.transactions.append(TransactionRecord(
             transaction_id=transaction_id, user_id=user.user_id, currency=currency.code, logged_ms=self.t,
             transaction_type=None if legacy else transaction_type, action=None if legacy else action,
@@ -409,7 +409,7 @@ class StreamBuilder:
             if rng.random() < 0.5:
                 self._metric("negativeBalance", {"userId": user.user_id, "action": action})
                 self._tick(0, 2)
-            self._app("negative_balance", "INFO", "\n".join((
+            self._app("negative_balance_refusal", "INFO", "\n".join((
                 "{",
                 f"  message: '{cat.MSG_NEGATIVE}',",
                 "  data: {",
@@ -432,7 +432,7 @@ class StreamBuilder:
             if forced == "lock" or (not forced and rng.random() < r.lock):
                 self._lock(user)
                 self._tick(10, 60)
-            self._app("published", "INFO", cat.MSG_PUBLISHED)
+            self._app("balance_update_published", "INFO", cat.MSG_PUBLISHED)
             if sync_mismatch:
                 self._tick(5, 60)
                 self._app("sync_mismatch", "ERROR", "\n".join((
@@ -454,7 +454,7 @@ class StreamBuilder:
             self._app("processing_message", "INFO", cat.MSG_PROCESSING + uuid4(rng))
             self._tick(1, 20)
             duplicate_id = ulid(rng, self.t - rng.randint(200, 30_000))
-            self._app("transaction", "INFO", self._block(user, duplicate_id, legacy, transaction_type, source, action,
+            self._app("transaction_block", "INFO", self._block(user, duplicate_id, legacy, transaction_type, source, action,
                                                          payment_text, amount, vat, old, new_text, ""))
             self.truth.transactions.append(TransactionRecord(
                 transaction_id=duplicate_id, user_id=user.user_id, currency=currency.code, logged_ms=self.t,
@@ -552,13 +552,13 @@ class StreamBuilder:
         self._tick(0, 5)
         body = self._record_body(user, transaction_id, transaction_type, source, action, amount, vat, old)
         if kind == "dump_transaction":
-            self._app("debug_transaction", "INFO", f"transaction {body}")
+            self._app("debug_transaction_dump", "INFO", f"transaction {body}")
         elif kind == "dump_record_body":
-            self._app("debug_record_body", "INFO", f"record.body {body}")
+            self._app("debug_record_body_dump", "INFO", f"record.body {body}")
         else:
             sent = self.t - self.rng.randint(100, 3000)
             group = user.user_id
-            self._app("debug_record", "INFO", "\n".join((
+            self._app("debug_record_dump", "INFO", "\n".join((
                 "record {",
                 f"  messageId: '{uuid4(self.rng)}',",
                 f"  receiptHandle: '{hex_string(self.rng, 120)}',",
@@ -595,7 +595,7 @@ class StreamBuilder:
         lines += ["  },", "  attributes: [", "    'id',        'sk',", "    'userId',    'dataType',",
                   "    'createdAt', 'updatedAt',", "    'ttl',       'tk',", "    'fk'", "  ],"]
         lines += ["  " + f for f in fields[:-1]] + ["  " + fields[-1] + ",", "  newEntity: false", "}"]
-        self._app("transaction_lock", "INFO", "\n".join(lines))
+        self._app("transaction_lock_created", "INFO", "\n".join(lines))
 
     def _slack(self, user: User, action: str) -> None:
         self._tick(1, 20)
@@ -605,7 +605,7 @@ class StreamBuilder:
         self._app("slack_notification", "INFO", "\n".join((
             cat.MSG_SLACK + " {",
             f"  country: '{user.currency.country}',",
-            "  channel: 'subscription-service-alarms',",
+            "  channel: 'balance-alerts',",
             f"  kitchen: '{user.currency.country}001',",
             "  brand: 'ACME',",
             "  suppress: false,",

@@ -216,8 +216,10 @@ def test_every_domain_kind_is_present_at_default_scale(default_scale: tuple[Path
 def test_every_shard_writes_the_rare_kinds_even_when_tiny(tmp_path: Path) -> None:
     key = generate(GeneratorConfig(out=tmp_path, files=4, users=4, files_per_shard=4, jobs=1))
     kinds = key["totals"]["events_by_kind"]
-    for kind in ("invoke_error", "transaction_lock", "slack_notification", "debug_record", "debug_record_body",
-                 "debug_transaction", "negative_balance", "sync_error", "uncaught_exception", "other"):
+    for kind in ("invoke_error", "transaction_lock_created", "slack_notification", "debug_record_dump",
+                 "debug_record_body_dump", "debug_transaction_dump", "negative_balance_refusal", "sync_error",
+                 "uncaught_exception", "other", "already_synced", "skipped_create_subscription",
+                 "skipped_update_payment_balance_false", "sync_mismatch", "metric", "init_report"):
         assert kinds.get(kind, 0) > 0, kind
     assert key["duplicates"]["count"] > 0 and key["arithmetic_mismatches"]["count"] > 0
 
