@@ -368,9 +368,9 @@ class StreamBuilder:
         if forced == "arith_mismatch" or (not forced and rng.random() < r.arith_mismatch):
             new = new + rng.choice((-1, 1)) * round(currency.meal_price * rng.uniform(0.3, 2), currency.minor_units)
         legacy = self.t < LEGACY_UNTIL_MS and rng.random() < 0.9 and forced not in ("metadata_undefined",
-                                                                                   "backtick_metadata")
+                                                                                   "backtick_metadata", "slack")
         # Outcome.
-        if new < 0 and forced != "published_negative" and (forced == "blocked" or rng.random() < r.refuse_negative):
+        if new < 0 and (forced == "blocked" or (not forced and rng.random() < r.refuse_negative)):
             outcome = "blocked_negative_balance"
         elif forced == "failed_block" or (not forced and rng.random() < r.failed_block):
             outcome = "failed"
@@ -386,6 +386,8 @@ class StreamBuilder:
                                                                        currency.minor_units)
         elif user.payment_offset != 0 and rng.random() < r.drift_end:
             user.payment_offset = 0.0
+        if forced == "slack" and user.payment_offset == 0:
+            user.payment_offset = currency.meal_price  # a slack alert needs a discrepancy to report
         payment = new if outcome == "blocked_negative_balance" else new - user.payment_offset
         new_text, payment_text = js_number(new), js_number(payment)
         sync_mismatch = outcome == "published" and not legacy and payment_text != new_text

@@ -213,15 +213,19 @@ def test_every_domain_kind_is_present_at_default_scale(default_scale: tuple[Path
     assert not missing, f"kinds never written: {missing}"
 
 
-def test_every_shard_writes_the_rare_kinds_even_when_tiny(tmp_path: Path) -> None:
-    key = generate(GeneratorConfig(out=tmp_path, files=4, users=4, files_per_shard=4, jobs=1))
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_shard_writes_the_rare_kinds_even_when_tiny(tmp_path: Path, seed: int) -> None:
+    key = generate(GeneratorConfig(out=tmp_path, files=4, users=4, files_per_shard=4, jobs=1, seed=seed))
     kinds = key["totals"]["events_by_kind"]
     for kind in ("invoke_error", "transaction_lock_created", "slack_notification", "debug_record_dump",
                  "debug_record_body_dump", "debug_transaction_dump", "negative_balance_refusal", "sync_error",
                  "uncaught_exception", "other", "already_synced", "skipped_create_subscription",
                  "skipped_update_payment_balance_false", "sync_mismatch", "metric", "init_report"):
         assert kinds.get(kind, 0) > 0, kind
+    assert set(key["transactions"]["outcomes"]) == {"published", "already_synced", "blocked_negative_balance",
+                                                    "failed", "unknown"}
     assert key["duplicates"]["count"] > 0 and key["arithmetic_mismatches"]["count"] > 0
+    assert key["overdrafts"]["refused_without_transaction_block"] > 0
 
 
 def test_answer_key_totals_agree_with_an_independent_count(generated: tuple[Path, dict]) -> None:
