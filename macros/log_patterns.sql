@@ -5,7 +5,7 @@
 -#}
 
 {% macro event_start_pattern() -%}
-    ^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z 
+    ^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z[ ]
 {%- endmacro %}
 
 {#- A value in Node.js util.inspect output: a quoted string (single, double or
