@@ -303,7 +303,10 @@ def _answer_key(config: GeneratorConfig, merged: dict[str, Any], broken: list[di
         "files_rejected": len(broken) - len(loaded),
         "lines": totals["lines"] + sum(b["line_count"] for b in loaded),
         "events": totals["events"] + sum(b["event_count"] for b in loaded),
+        "application_events_by_level": dict(sorted((Counter(levels) + sum(
+            (Counter(b["application_events_by_level"]) for b in loaded), Counter())).items())),
         "invocations": totals["invocations"] + sum(b["invocations"] for b in loaded),
+        "cold_starts": totals["cold_starts"] + sum(b["cold_starts"] for b in loaded),
         "processing_messages": totals["processing_messages"] + sum(b["processing_messages"] for b in loaded),
         "transactions": key["transactions"]["total"] + sum(b["transactions"] for b in loaded),
     }

@@ -400,6 +400,10 @@ def test_broken_files_are_what_the_key_says(tmp_path: Path) -> None:
     for name in ("truncated_gzip", "empty_file", "binary_junk"):
         assert broken[name]["expected_status"] == "rejected" and broken[name]["reason"]
     with_broken = key["totals_with_broken"]
+    loaded_levels = Counter(key["totals"]["application_events_by_level"])
+    for name in ("plain_text_named_gz", "invalid_utf8_line", "crlf_line_endings"):
+        loaded_levels.update(broken[name]["application_events_by_level"])
+    assert with_broken["application_events_by_level"] == dict(sorted(loaded_levels.items()))
     assert with_broken["files_loaded"] == key["totals"]["files"] + 3
     assert with_broken["files_rejected"] == 3
     assert with_broken["lines"] == key["totals"]["lines"] + sum(
