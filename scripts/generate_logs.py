@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loggen.output import GeneratorConfig, GeneratorError, generate  # noqa: E402
 
 
-def parse_args(argv: list[str] | None = None) -> GeneratorConfig:
+def parse_args(argv: list[str] | None = None) -> tuple[GeneratorConfig, bool]:
     parser = argparse.ArgumentParser(
         prog="generate_logs.py",
         description=__doc__,
@@ -28,7 +28,10 @@ def parse_args(argv: list[str] | None = None) -> GeneratorConfig:
                "1 GB decompressed: generate_logs.py --out /tmp/big --target-mb 1000",
     )
     parser.add_argument("--out", type=Path, required=True,
-                        help="output folder (created; must not already hold generated logs)")
+                        help="output folder (created). If it already holds logs made with the same options "
+                             "they are kept as they are (nothing to do); other earlier output needs --force")
+    parser.add_argument("--force", action="store_true",
+                        help="replace earlier generated logs and answer key in --out")
     parser.add_argument("--seed", type=int, default=42, help="random seed; same seed and options -> same bytes "
                         "(default 42)")
     parser.add_argument("--files", type=int, default=200,
@@ -62,14 +65,14 @@ def parse_args(argv: list[str] | None = None) -> GeneratorConfig:
         out=args.out, seed=args.seed, files=args.files, users=args.users, days=args.days,
         start_date=args.start_date, target_mb=args.target_mb, files_per_shard=args.files_per_shard,
         zip=args.zip, broken=args.broken, compresslevel=args.compresslevel, progress=not args.quiet, **kwargs,
-    )
+    ), args.force
 
 
 def main(argv: list[str] | None = None) -> int:
-    config = parse_args(argv)
+    config, force = parse_args(argv)
     report = None if not config.progress else (lambda line: print(line, file=sys.stderr, flush=True))
     try:
-        key = generate(config, report)
+        key = generate(config, report, force=force)
     except GeneratorError as error:
         print(f"generate_logs: {error}", file=sys.stderr)
         return 2

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
 import multiprocessing
 import os
 import random
+import shutil
 import sys
 import time
 import zipfile
@@ -247,11 +247,7 @@ def _answer_key(config: GeneratorConfig, merged: dict[str, Any], broken: list[di
     }
     overdrafts = merged.get("overdrafts", [])
     key: dict[str, Any] = {
-        "generator": {
-            "seed": config.seed, "files": config.files, "users": config.users, "days": config.days,
-            "start_date": config.start_date.isoformat(), "target_mb": config.target_mb,
-            "files_per_shard": config.files_per_shard, "zip": config.zip, "broken": config.broken,
-        },
+        "generator": _options(config),
         "layout": {
             "root": ROOT, "export_id": export_id(config.seed),
             "input_path": ZIP_NAME if config.zip else ROOT,
@@ -313,12 +309,44 @@ def _answer_key(config: GeneratorConfig, merged: dict[str, Any], broken: list[di
     return key
 
 
-def generate(config: GeneratorConfig, report: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Generate the logs and the answer key into ``config.out``; returns the answer key."""
+def _options(config: GeneratorConfig) -> dict[str, Any]:
+    return {
+        "seed": config.seed, "files": config.files, "users": config.users, "days": config.days,
+        "start_date": config.start_date.isoformat(), "target_mb": config.target_mb,
+        "files_per_shard": config.files_per_shard, "zip": config.zip, "broken": config.broken,
+        "compresslevel": config.compresslevel,
+    }
+
+
+def _read_key(path: Path) -> dict[str, Any] | None:
+    try:
+        key = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return key if isinstance(key, dict) else None
+
+
+def generate(config: GeneratorConfig, report: Callable[[str], None] | None = None,
+             force: bool = False) -> dict[str, Any]:
+    """Generate the logs and the answer key into ``config.out``; returns the answer key.
+
+    An ``out`` that already holds logs made with the same options is left as it is (the output is
+    deterministic); other previous output is an error unless ``force`` replaces it."""
     config.validate()
     config.out.mkdir(parents=True, exist_ok=True)
-    if (config.out / ROOT).exists() or (config.out / ZIP_NAME).exists():
-        raise GeneratorError(f"{config.out} already holds generated logs; choose an empty --out or delete them")
+    existing = [config.out / name for name in (ROOT, ZIP_NAME, KEY_NAME) if (config.out / name).exists()]
+    if existing:
+        previous = _read_key(config.out / KEY_NAME)
+        if not force and previous is not None and previous.get("generator") == _options(config) \
+                and (config.out / (ZIP_NAME if config.zip else ROOT)).exists():
+            if report is not None:
+                report(f"{config.out} already holds these logs (same options and seed); nothing to do")
+            return previous
+        if not force:
+            raise GeneratorError(f"{config.out} already holds other generated logs; pass --force to replace them "
+                                 "or choose an empty --out")
+        for path in existing:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
     began = time.perf_counter()
     target_bytes = None if config.target_mb is None else config.target_mb * 1_000_000
     sink = _Sink(config)

@@ -422,10 +422,15 @@ def test_target_mb_writes_whole_shards_until_the_size_is_reached(tmp_path: Path)
     assert smaller["totals"]["files"] <= key["totals"]["files"]
 
 
-def test_refuses_to_overwrite_generated_logs(tmp_path: Path) -> None:
-    generate(_config(tmp_path, files=3))
-    with pytest.raises(GeneratorError, match="already holds generated logs"):
-        generate(_config(tmp_path, files=3))
+def test_rerun_keeps_same_logs_refuses_other_ones_and_force_replaces(tmp_path: Path) -> None:
+    first = generate(_config(tmp_path, files=3))
+    before = _files(tmp_path)
+    assert generate(_config(tmp_path, files=3)) == first  # same options: nothing to do
+    assert _files(tmp_path) == before
+    with pytest.raises(GeneratorError, match="--force"):
+        generate(_config(tmp_path, files=4))
+    replaced = generate(_config(tmp_path, files=4), force=True)
+    assert replaced["totals"]["files"] == len(_files(tmp_path)) == 4
     with pytest.raises(GeneratorError):
         generate(replace(_config(tmp_path / "x"), days=0))
 
@@ -435,7 +440,7 @@ def test_cli_help_explains_every_option_and_runs(tmp_path: Path) -> None:
     help_text = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True,
                                check=True).stdout
     for option in ("--out", "--seed", "--files", "--users", "--days", "--start-date", "--target-mb",
-                   "--files-per-shard", "--jobs", "--zip", "--broken", "--compresslevel", "--quiet"):
+                   "--files-per-shard", "--jobs", "--zip", "--broken", "--compresslevel", "--quiet", "--force"):
         assert option in help_text
     done = subprocess.run([sys.executable, str(script), "--out", str(tmp_path), "--files", "5", "--quiet"],
                           capture_output=True, text=True, check=True)
