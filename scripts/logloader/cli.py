@@ -6,10 +6,13 @@ A thin layer over :func:`load_paths`; see ``--help`` for every option.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -17,10 +20,15 @@ from tqdm import tqdm
 
 from .errors import InputNotFound, LoaderError, RejectedFile
 from .inputs import InputFile, iter_input_files
-from .reader import MEGABYTE, FileFacts, Limits, read_lines
-from .store import RawStore, connect
+from .reader import MEGABYTE, FileFacts, Limits, Segment, read_segments, sha256_of
+from .store import KnownFile, RawStore, connect
 
 DEFAULT_DATABASE = "balance_sync.duckdb"
+# Worker threads read this many files ahead of the writer, and hold a file
+# whole only up to PREFETCH_BYTES (bigger ones are streamed by the writer):
+# memory stays bounded by about READ_AHEAD x PREFETCH_BYTES.
+READ_AHEAD = 8
+PREFETCH_BYTES = 32 * MEGABYTE
 
 
 @dataclass
@@ -78,22 +86,23 @@ def load_paths(
         )
         pending_bytes = 0
         try:
-            for index, item in enumerate(items, start=1):
+            for index, read in enumerate(_reads_in_order(items, known, options), start=1):
                 bar.set_postfix_str(f"file {index:,}/{len(items):,}", refresh=False)
-                outcome, facts = _load_one(item, store, known, loaded_by_sha, options)
-                bar.update(item.size_bytes)
-                summary.bytes_read += facts.decompressed_bytes
-                pending_bytes += facts.decompressed_bytes
-                if outcome == "skipped":
+                if read.skipped:
                     summary.skipped += 1
-                elif outcome == "loaded":
-                    summary.loaded += 1
-                    summary.lines += facts.line_count
                 else:
-                    summary.rejected += 1
-                    summary.rejections.append((item.source_file, outcome))
-                    bar.clear()
-                    warn(f"warning: rejected {item.source_file}: {outcome}")
+                    read = _store_file(read, store, known, loaded_by_sha, options)
+                    if read.error is None:
+                        summary.loaded += 1
+                        summary.lines += read.facts.line_count
+                    else:
+                        summary.rejected += 1
+                        summary.rejections.append((read.item.source_file, read.error))
+                        bar.clear()
+                        warn(f"warning: rejected {read.item.source_file}: {read.error}")
+                bar.update(read.item.size_bytes)
+                summary.bytes_read += read.facts.decompressed_bytes
+                pending_bytes += read.facts.decompressed_bytes
                 if pending_bytes >= options.commit_bytes:
                     store.commit()
                     pending_bytes = 0
@@ -116,59 +125,99 @@ def _collect(paths: Iterable[str]) -> list[InputFile]:
     return items
 
 
-def _load_one(
-    item: InputFile,
-    store: RawStore,
-    known: dict,
-    loaded_by_sha: dict[str, str],
-    options: Options,
-) -> tuple[str, FileFacts]:
-    """Load one file; return ('loaded' | 'skipped' | <rejection reason>, facts)."""
-    previous = known.get(item.source_file)
-    facts = FileFacts()
-    if previous is not None and not (options.retry_rejected and previous.status == "rejected"):
-        # Cheap check first: a file already seen is skipped when its bytes are unchanged.
-        if _sha256_of(item) == previous.sha256:
-            return "skipped", facts
-    store.begin_file(item.source_file, replaces_existing=previous is not None)
+@dataclass
+class FileRead:
+    """One file read by a worker thread: its segments, or why it was skipped or rejected."""
+
+    item: InputFile
+    facts: FileFacts
+    segments: list[Segment] | None  # None: too big to hold, the main thread streams it
+    skipped: bool = False
     error: str | None = None
+
+
+def _read_file(item: InputFile, known: dict[str, KnownFile], options: Options) -> FileRead:
+    """Read a whole (not too big) file in a worker thread; the GIL is free while it decompresses."""
+    facts = FileFacts()
+    previous = known.get(item.source_file)
+    if previous is not None and not (options.retry_rejected and previous.status == "rejected"):
+        # A file already seen is skipped when its bytes are unchanged.
+        if sha256_of(item) == previous.sha256:
+            return FileRead(item, facts, [], skipped=True)
+    segments: list[Segment] = []
+    held = 0
+    reader = read_segments(item, facts, options.limits)
     try:
-        for batch in read_lines(item, facts, options.limits):
-            store.add_lines(item.source_file, batch.first_line_number, batch.lines)
-            if store.buffered_lines >= 1_000_000:
-                store.spill(item.source_file)
+        for segment in reader:
+            segments.append(segment)
+            held += len(segment.text)
+            if held > PREFETCH_BYTES:
+                reader.close()
+                return FileRead(item, FileFacts(), None)
     except RejectedFile as rejection:
-        error = str(rejection)
+        return FileRead(item, facts, [], error=str(rejection))
     except OSError as failure:
-        error = f"cannot read the file: {failure}"
+        return FileRead(item, facts, [], error=f"cannot read the file: {failure}")
+    return FileRead(item, facts, segments)
+
+
+def _stream_file(read: FileRead, store: RawStore, options: Options) -> FileRead:
+    """Read a big file again in the main thread, writing it out as it goes."""
+    facts = FileFacts()
+    try:
+        for segment in read_segments(read.item, facts, options.limits):
+            store.add_segment(read.item.source_file, segment.first_line_number, segment.text)
+            if store.buffered_bytes >= PREFETCH_BYTES:
+                store.spill(read.item.source_file)
+    except RejectedFile as rejection:
+        return FileRead(read.item, facts, [], error=str(rejection))
+    except OSError as failure:
+        return FileRead(read.item, facts, [], error=f"cannot read the file: {failure}")
+    return FileRead(read.item, facts, [])
+
+
+def _store_file(read: FileRead, store: RawStore, known: dict[str, KnownFile], loaded_by_sha: dict[str, str],
+                options: Options) -> FileRead:
+    """Write one file read into the store's open transaction; return the final outcome."""
+    source_file = read.item.source_file
+    store.begin_file(source_file, replaces_existing=source_file in known)
+    if read.segments is None:
+        read = _stream_file(read, store, options)
+    else:
+        for segment in read.segments:
+            store.add_segment(source_file, segment.first_line_number, segment.text)
+    error = read.error
     if error is None:
-        twin = loaded_by_sha.get(facts.sha256)
-        if twin is not None and twin != item.source_file:
+        twin = loaded_by_sha.get(read.facts.sha256)
+        if twin is not None and twin != source_file:
             error = f"same bytes as {twin}, already loaded; its lines are counted once"
         else:
-            loaded_by_sha[facts.sha256] = item.source_file
+            loaded_by_sha[read.facts.sha256] = source_file
     store.end_file(
-        item.source_file,
-        sha256=facts.sha256,
-        size_bytes=item.size_bytes,
-        line_count=facts.line_count,
+        source_file,
+        sha256=read.facts.sha256,
+        size_bytes=read.item.size_bytes,
+        line_count=read.facts.line_count,
         error=error,
-        has_invalid_utf8=facts.has_invalid_utf8,
+        has_invalid_utf8=read.facts.has_invalid_utf8,
     )
-    return ("loaded" if error is None else error), facts
+    read.error = error
+    return read
 
 
-def _sha256_of(item: InputFile) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    try:
-        with item.open() as handle:
-            while chunk := handle.read(MEGABYTE):
-                digest.update(chunk)
-    except OSError:
-        return ""
-    return digest.hexdigest()
+def _reads_in_order(items: list[InputFile], known: dict[str, KnownFile], options: Options) -> Iterator[FileRead]:
+    """Read files on worker threads, a bounded window ahead, yielding them in input order."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="read") as pool:
+        window: deque[Future[FileRead]] = deque()
+        upcoming = iter(items)
+        for item in itertools.islice(upcoming, READ_AHEAD):
+            window.append(pool.submit(_read_file, item, known, options))
+        while window:
+            read = window.popleft().result()
+            following = next(upcoming, None)
+            if following is not None:
+                window.append(pool.submit(_read_file, following, known, options))
+            yield read
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,7 +9,6 @@ by U+FFFD and the file is flagged.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import zlib
 from collections.abc import Iterator
@@ -38,11 +37,16 @@ class Limits:
 
 
 @dataclass
-class LineBatch:
-    """Consecutive lines of one file; ``first_line_number`` is 1-based."""
+class Segment:
+    """Consecutive whole lines of one file as UTF-8, joined by ``\\n`` without a
+    final one; ``first_line_number`` is the 1-based number of its first line."""
 
     first_line_number: int
-    lines: list[str]
+    text: bytes
+
+    @property
+    def line_count(self) -> int:
+        return self.text.count(b"\n") + 1
 
 
 @dataclass
@@ -76,26 +80,20 @@ class _HashingReader:
             pass
 
 
-def _decode(data: bytes, facts: FileFacts) -> str:
+def _valid_utf8(data: bytes, facts: FileFacts) -> bytes:
     try:
-        return data.decode("utf-8")
+        data.decode("utf-8")
+        return data
     except UnicodeDecodeError:
         facts.has_invalid_utf8 = True
-        return data.decode("utf-8", errors="replace")
+        return data.decode("utf-8", errors="replace").encode("utf-8")
 
 
 def _decompressed_chunks(stream: _HashingReader, facts: FileFacts) -> Iterator[bytes]:
     head = stream.read(2)
     if head == GZIP_MAGIC:
         facts.is_gzip = True
-        unzipped = gzip.GzipFile(fileobj=_Prepend(head, stream), mode="rb")
-        try:
-            while chunk := unzipped.read(CHUNK_BYTES):
-                yield chunk
-        except EOFError as error:
-            raise RejectedFile(f"truncated gzip: {error}; the file was cut short, export it again") from error
-        except (gzip.BadGzipFile, zlib.error, OSError) as error:
-            raise RejectedFile(f"corrupt gzip: {error}; export the file again") from error
+        yield from _gunzip(head + stream.read(CHUNK_BYTES), stream)
         return
     first = head + stream.read(CHUNK_BYTES)
     if first:
@@ -104,20 +102,30 @@ def _decompressed_chunks(stream: _HashingReader, facts: FileFacts) -> Iterator[b
         yield chunk
 
 
-class _Prepend:
-    """Put back bytes already read in front of a stream."""
-
-    def __init__(self, head: bytes, stream: _HashingReader) -> None:
-        self._head = head
-        self._stream = stream
-
-    def read(self, size: int = -1) -> bytes:
-        if self._head:
-            head, self._head = self._head, b""
-            if size < 0:
-                return head + self._stream.read(size)
-            return head + self._stream.read(max(size - len(head), 0))
-        return self._stream.read(size)
+def _gunzip(data: bytes, stream: _HashingReader) -> Iterator[bytes]:
+    """Decompress every gzip member, at most CHUNK_BYTES of output at a time."""
+    decompressor = zlib.decompressobj(wbits=31)
+    input_done = False
+    while True:
+        try:
+            output = decompressor.decompress(data, CHUNK_BYTES)
+        except zlib.error as error:
+            raise RejectedFile(f"corrupt gzip: {error}; export the file again") from error
+        if output:
+            yield output
+        data = decompressor.unconsumed_tail
+        if decompressor.eof:
+            data = decompressor.unused_data or stream.read(CHUNK_BYTES)
+            if not data:
+                return
+            if not data.startswith(GZIP_MAGIC):
+                raise RejectedFile("corrupt gzip: bytes that are not gzip after the end of the data")
+            decompressor = zlib.decompressobj(wbits=31)
+        elif not data and not input_done:
+            data = stream.read(CHUNK_BYTES)
+            input_done = not data
+        elif not data and not output:
+            raise RejectedFile("truncated gzip: the file ends before the gzip data does; export it again")
 
 
 def _check_text(chunk: bytes, facts: FileFacts) -> None:
@@ -136,8 +144,8 @@ def _looks_binary(sample: bytes) -> bool:
     return controls + undecodable > BINARY_SHARE * max(len(sample), 1)
 
 
-def read_lines(item: InputFile, facts: FileFacts, limits: Limits = Limits()) -> Iterator[LineBatch]:
-    """Yield the file's lines in batches; raise :class:`RejectedFile` on bad input.
+def read_segments(item: InputFile, facts: FileFacts, limits: Limits = Limits()) -> Iterator[Segment]:
+    """Yield the file's lines in segments; raise :class:`RejectedFile` on bad input.
 
     ``facts`` is completed when the generator is exhausted (and, for the hash
     and size, also when it raised), so a rejected file still has a sha256.
@@ -147,7 +155,7 @@ def read_lines(item: InputFile, facts: FileFacts, limits: Limits = Limits()) -> 
     with item.open() as raw:
         stream = _HashingReader(raw, facts)
         try:
-            yield from _numbered_batches(_decompressed_chunks(stream, facts), facts, limits)
+            yield from _segments(_decompressed_chunks(stream, facts), facts, limits)
         finally:
             stream.drain()
             facts.sha256 = facts.hasher.hexdigest()
@@ -157,7 +165,7 @@ def read_lines(item: InputFile, facts: FileFacts, limits: Limits = Limits()) -> 
         raise RejectedFile("empty gzip (it holds no data)")
 
 
-def _numbered_batches(chunks: Iterator[bytes], facts: FileFacts, limits: Limits) -> Iterator[LineBatch]:
+def _segments(chunks: Iterator[bytes], facts: FileFacts, limits: Limits) -> Iterator[Segment]:
     pending = b""
     next_line_number = 1
     first = True
@@ -173,7 +181,7 @@ def _numbered_batches(chunks: Iterator[bytes], facts: FileFacts, limits: Limits)
                 f"decompressed size passes the limit of {limits.max_file_bytes // MEGABYTE} MB "
                 "(a decompression bomb?); raise --max-file-mb to load it"
             )
-        data = pending + chunk
+        data = pending + chunk if pending else chunk
         cut = data.rfind(b"\n")
         if cut < 0:
             pending = data
@@ -183,10 +191,24 @@ def _numbered_batches(chunks: Iterator[bytes], facts: FileFacts, limits: Limits)
                 )
             continue
         pending = data[cut + 1 :]
-        lines = _decode(data[:cut], facts).split("\n")
-        yield LineBatch(next_line_number, lines)
-        next_line_number += len(lines)
+        segment = Segment(next_line_number, _valid_utf8(data[:cut], facts))
+        next_line_number += segment.line_count
+        yield segment
     if pending:
-        yield LineBatch(next_line_number, [_decode(pending, facts)])
+        yield Segment(next_line_number, _valid_utf8(pending, facts))
         next_line_number += 1
     facts.line_count = next_line_number - 1
+
+
+def sha256_of(item: InputFile) -> str:
+    """The file's sha256 without decompressing it ('' when it cannot be read)."""
+    if item.problem:
+        return ""
+    digest = hashlib.sha256()
+    try:
+        with item.open() as handle:
+            while chunk := handle.read(CHUNK_BYTES):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()
