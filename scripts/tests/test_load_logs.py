@@ -311,3 +311,23 @@ def test_real_sample_lands_whole_and_reloads_as_nothing(tmp_path: Path) -> None:
     again = run_loader(str(SAMPLE), database=database)
     assert "files loaded 0, skipped (already loaded) 1,367, rejected 0" in again.stdout
     assert lines_of(database) == before
+
+
+def test_a_line_of_several_megabytes_and_a_cut_transaction_block_load_whole(tmp_path: Path) -> None:
+    long_line = "2024-02-13T10:00:00.000Z 2024-02-13T10:00:00.000Z\tr-1\tINFO\trecord.body " + "x" * (6 * MEGABYTE)
+    cut_block = EVENT_TEXT.split("\n")[:4]  # the transaction object never closes
+    text = "\n".join([long_line, "", *cut_block]) + "\n"
+    write_gzip(tmp_path / "in" / "odd.gz", text.encode())
+    database = tmp_path / "db.duckdb"
+    summary = load_paths([str(tmp_path / "in")], str(database))
+    assert (summary.loaded, summary.lines) == (1, 6)
+    assert [line for _, _, line in lines_of(database)] == [long_line, "", *cut_block]
+
+
+def test_line_limit_rejects_a_runaway_line(tmp_path: Path) -> None:
+    write_gzip(tmp_path / "in" / "runaway.gz", b"y" * (3 * MEGABYTE))
+    database = tmp_path / "db.duckdb"
+    options = Options(limits=Limits(max_line_bytes=1 * MEGABYTE))
+    assert load_paths([str(tmp_path / "in")], str(database), options, warn=lambda message: None).rejected == 1
+    ((*_, error, _),) = files_of(database)
+    assert "a line longer than 1 MB" in error
