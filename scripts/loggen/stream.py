@@ -143,6 +143,7 @@ class StreamBuilder:
         self.events: list[tuple[int, str]] = []
         self.ts = TimestampFormatter()
         self.rid = ""
+        self.message_id = ""
 
     # ---- low-level emitters -------------------------------------------------------------------
     def _tick(self, low: int = 1, high: int = 40) -> int:
@@ -268,7 +269,8 @@ class StreamBuilder:
 
     # ---- batch items --------------------------------------------------------------------------
     def batch_item(self, forced: str) -> None:
-        self._app("processing_message", "INFO", cat.MSG_PROCESSING + uuid4(self.rng))
+        self.message_id = uuid4(self.rng)
+        self._app("processing_message", "INFO", cat.MSG_PROCESSING + self.message_id)
         self._tick(0, 10)
         r = self.rates
         kind = forced
@@ -562,7 +564,7 @@ class StreamBuilder:
             group = user.user_id
             self._app("debug_record_dump", "INFO", "\n".join((
                 "record {",
-                f"  messageId: '{uuid4(self.rng)}',",
+                f"  messageId: '{self.message_id}',",
                 f"  receiptHandle: '{hex_string(self.rng, 120)}',",
                 f"  body: {js_string(body)},",
                 "  attributes: {",
