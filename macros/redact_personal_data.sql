@@ -12,6 +12,10 @@
       addresses, and `+` followed by 7 to 15 digits are replaced.
 -#}
 {% macro redact_personal_data(message_column, message_kind_column) -%}
+    {{ return(adapter.dispatch('redact_personal_data', 'balance_sync')(message_column, message_kind_column)) }}
+{%- endmacro %}
+
+{% macro duckdb__redact_personal_data(message_column, message_kind_column) -%}
     case
         when {{ message_kind_column }} in ('debug_transaction_dump', 'debug_record_dump', 'debug_record_body_dump')
             then regexp_extract({{ message_column }}, '^(record\.body|record|transaction)', 1)
