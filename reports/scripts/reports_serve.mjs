@@ -1,5 +1,6 @@
 // `npm run serve`: serve the static build on 127.0.0.1 only and print its address.
-// Port: REPORTS_PORT (default 4173).
+// Port: REPORTS_PORT (default 4173). --single: the site is a single-page app, so a
+// deep link such as /users/<id>/ is answered with the app shell (build/index.html).
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -17,7 +18,7 @@ if (!fs.existsSync(path.join(BUILD_DIR, 'index.html'))) {
 const serve = path.join(REPORTS_DIR, 'node_modules', '.bin', 'serve');
 const child = spawn(
 	serve,
-	[BUILD_DIR, '--listen', `tcp://127.0.0.1:${port}`, '--no-clipboard', '--no-port-switching', '--no-request-logging'],
+	[BUILD_DIR, '--single', '--listen', `tcp://127.0.0.1:${port}`, '--no-clipboard', '--no-port-switching', '--no-request-logging'],
 	{ cwd: REPORTS_DIR, stdio: ['ignore', 'ignore', 'inherit'] }
 );
 console.log(`Reports: http://127.0.0.1:${port}/  (Ctrl-C to stop)`);

@@ -5,8 +5,9 @@
 --   arithmetic_mismatch  marts.transactions.is_arithmetic_mismatch
 --   continuity_break     marts.transactions.is_continuity_break
 --   sync_mismatch        marts.sync_mismatches
---   negative_new_balance marts.overdrafts not blocked (new_balance < 0)
---   refused_overdraft    marts.overdrafts blocked by the service
+--   negative_new_balance marts.transactions with new_balance < 0
+--   refused_overdraft    marts.overdrafts the service refused (was_blocked)
+-- (a refused transaction that still logged a negative new balance has both).
 -- When marts.reconciliation_issues lands, replace this whole query with a plain
 -- select of those columns from it (the pages need nothing else).
 -- Bounded: the latest 100,000 issues; reconciliation_summary.sql is exact.
@@ -69,9 +70,24 @@ sync_mismatch_issues as (
     from sync_mismatches
 ),
 
-overdraft_issues as (
+negative_balance_issues as (
     select
-        case when was_blocked then 'refused_overdraft' else 'negative_new_balance' end as issue_type,
+        'negative_new_balance' as issue_type,
+        transaction_id,
+        user_id,
+        currency,
+        logged_at,
+        cast(0 as decimal(24, 8)) as expected_value,
+        new_balance as actual_value,
+        -new_balance as amount_at_stake,
+        'new balance below zero' || coalesce(' (' || action || ')', '') as details,
+    from transactions
+    where new_balance < 0
+),
+
+refused_overdraft_issues as (
+    select
+        'refused_overdraft' as issue_type,
         transaction_id,
         user_id,
         currency,
@@ -79,9 +95,9 @@ overdraft_issues as (
         cast(0 as decimal(24, 8)) as expected_value,
         balance_after as actual_value,
         overdraft_amount as amount_at_stake,
-        case when was_blocked then 'refused by the service' else 'balance went below zero' end
-            || coalesce(' (' || action || ')', '') as details,
+        'refused by the service: balance would go below zero' || coalesce(' (' || action || ')', '') as details,
     from overdrafts
+    where was_blocked
 ),
 
 all_issues as (
@@ -91,7 +107,9 @@ all_issues as (
     union all by name
     select * from sync_mismatch_issues
     union all by name
-    select * from overdraft_issues
+    select * from negative_balance_issues
+    union all by name
+    select * from refused_overdraft_issues
 )
 
 select * from all_issues

@@ -17,9 +17,11 @@ issues as (
     select 'sync_mismatch', user_id, currency, logged_at, abs(difference)
     from marts.sync_mismatches
     union all
-    select case when was_blocked then 'refused_overdraft' else 'negative_new_balance' end,
-        user_id, currency, occurred_at, overdraft_amount
-    from marts.overdrafts
+    select 'negative_new_balance', user_id, currency, logged_at, -new_balance
+    from transactions where new_balance < 0
+    union all
+    select 'refused_overdraft', user_id, currency, occurred_at, overdraft_amount
+    from marts.overdrafts where was_blocked
 )
 
 select

@@ -1,0 +1,359 @@
+// Browser tests of the static reports: every page renders with data and no console
+// error; filters, sort, search and CSV downloads agree with SQL on the same DuckDB
+// file; a user page opens from the users table; no request leaves 127.0.0.1.
+// Run with: BALANCE_SYNC_DB=<db> npm test  (after `npm run sources && npm run build`).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+	bigValue,
+	chooseDropdown,
+	columnValues,
+	dataTable,
+	downloadCsv,
+	missingPrerequisite,
+	openDatabase,
+	openPage,
+	settle,
+	shipped,
+	startBrowser,
+	startSite
+} from './harness.mjs';
+
+const skip = missingPrerequisite();
+if (skip) console.log(`# skipping the browser tests: ${skip}`);
+
+const PAGES = [
+	'/',
+	'/overdrafts/',
+	'/sync-mismatches/',
+	'/reconciliation/',
+	'/users/',
+	'/log-explorer/',
+	'/operations/',
+	'/data-quality/',
+	'/how-to-read/'
+];
+
+let site;
+let browser;
+let db;
+
+describe('reports in a headless browser', { skip: skip ?? false }, () => {
+	before(async () => {
+		site = await startSite();
+		browser = await startBrowser();
+		db = await openDatabase();
+	});
+
+	after(async () => {
+		await browser?.browser.close();
+		site?.stop();
+		db?.close();
+	});
+
+	test('the serve script prints the 127.0.0.1 address it listens on', () => {
+		assert.match(site.printed(), new RegExp(`Reports: ${site.base}/`));
+	});
+
+	for (const path of PAGES) {
+		test(`${path} renders with data and no console error`, async () => {
+			const { page, problems } = await openPage(browser.context, site.base + path);
+			assert.deepEqual(problems, []);
+			const title = await page.locator('h1').first().innerText();
+			assert.ok(title.length > 0, 'page has a title');
+			if (path !== '/how-to-read/') {
+				const cells = await page.locator('.table-container tbody td').count();
+				const charts = await page.locator('.chart, canvas').count();
+				assert.ok(cells > 0 || charts > 0, `${path} shows no table cell and no chart`);
+				const bigValues = await page.locator('p.text-sm + div').allInnerTexts();
+				assert.ok(!bigValues.some((t) => /error/i.test(t)), `a KPI shows an error: ${bigValues}`);
+			} else {
+				assert.ok((await page.locator('table tr').count()) > 20, 'the glossary lists the figures');
+			}
+			assert.equal(await page.getByText(/Query Error|Error in Query|Binder Error|Parser Error/).count(), 0);
+			await page.close();
+		});
+	}
+
+	test('overview KPIs equal the marts', async () => {
+		const { page, problems } = await openPage(browser.context, `${site.base}/`);
+		assert.equal(await bigValue(page, 'Transactions'), await db.value('select count(*) from marts.transactions'));
+		assert.equal(await bigValue(page, 'Users'), await db.value('select count(*) from marts.users'));
+		assert.equal(await bigValue(page, 'Overdrafts'), await db.value('select count(*) from marts.overdrafts'));
+		assert.equal(
+			await bigValue(page, 'Sync mismatches'),
+			await db.value('select count(*) from marts.sync_mismatches')
+		);
+		// money per currency: one row per currency, never a cross-currency total
+		const table = dataTable(page, 'Credited (net of VAT)');
+		const currencies = await columnValues(table, 'Currency');
+		const expected = await db.rows('select distinct currency from marts.transactions');
+		assert.deepEqual([...currencies].sort(), expected.map((r) => r.currency).sort());
+		assert.deepEqual(problems, []);
+		await page.close();
+	});
+
+	describe('log explorer', () => {
+		let page;
+		let problems;
+		const events = shipped('log_events');
+		const count = (where) => db.value(`select count(*) from ${events} where ${where}`);
+
+		before(async () => {
+			({ page, problems } = await openPage(browser.context, `${site.base}/log-explorer/`));
+		});
+		after(async () => {
+			assert.deepEqual(problems, []);
+			await page.close();
+		});
+
+		test('without filters it shows every shipped event', async () => {
+			assert.equal(await bigValue(page, 'Matching events'), await count('true'));
+		});
+
+		test('level filter keeps exactly the events of that level, and All brings all back', async () => {
+			await chooseDropdown(page, 'Level', 'ERROR');
+			assert.equal(await bigValue(page, 'Matching events'), await count(`level = 'ERROR'`));
+			const levels = await columnValues(dataTable(page, 'Kind'), 'Level');
+			assert.ok(levels.length > 0 && levels.every((l) => l === 'ERROR'), `levels shown: ${levels}`);
+			await chooseDropdown(page, 'Level', 'All levels');
+			assert.equal(await bigValue(page, 'Matching events'), await count('true'));
+		});
+
+		test('message kind filter and the CSV of the filtered rows match SQL', async () => {
+			const [{ message_kind: kind }] = await db.rows(
+				`select message_kind from ${events} where level = 'ERROR' group by 1 order by count(*) desc, 1 limit 1`
+			);
+			await chooseDropdown(page, 'Message kind', kind);
+			const expected = await db.rows(
+				`select source_file, line_number from ${events} where message_kind = '${kind}'`
+			);
+			assert.equal(await bigValue(page, 'Matching events'), expected.length);
+			const csv = await downloadCsv(page, dataTable(page, 'Kind'));
+			assert.match(csv.name, /\.csv$/);
+			assert.equal(csv.rows.length, expected.length);
+			assert.ok(csv.rows.every((r) => r.message_kind === kind));
+			const key = (r) => `${r.source_file}#${r.line_number}`;
+			assert.deepEqual(csv.rows.map(key).sort(), expected.map(key).sort());
+			await chooseDropdown(page, 'Message kind', 'All kinds');
+		});
+
+		test('user filter keeps that user\'s events', async () => {
+			const [{ user_id: user }] = await db.rows(
+				`select user_id from ${events} where user_id is not null group by 1 order by count(*) desc, 1 limit 1`
+			);
+			await chooseDropdown(page, 'User', user);
+			assert.equal(await bigValue(page, 'Matching events'), await count(`user_id = '${user}'`));
+			const users = await columnValues(dataTable(page, 'Kind'), 'User');
+			assert.ok(users.every((u) => u === user), `users shown: ${users}`);
+			await chooseDropdown(page, 'User', 'All users');
+			assert.equal(await bigValue(page, 'Matching events'), await count('true'));
+		});
+
+		test('overdraft buttons split the events as is_overdraft does', async () => {
+			await page.getByRole('button', { name: 'Overdraft events', exact: true }).click();
+			await settle(page);
+			assert.equal(await bigValue(page, 'Matching events'), await count('is_overdraft'));
+			await page.getByRole('button', { name: 'Others', exact: true }).click();
+			await settle(page);
+			assert.equal(await bigValue(page, 'Matching events'), await count('not is_overdraft'));
+			await page.getByRole('button', { name: 'All', exact: true }).first().click();
+			await settle(page);
+			assert.equal(await bigValue(page, 'Matching events'), await count('true'));
+		});
+
+		test('text search matches message text case-insensitively, quotes included', async () => {
+			const input = page.getByPlaceholder('text, id, amount…');
+			const [{ request_id: requestId }] = await db.rows(
+				`select request_id from ${events} where request_id is not null and message ilike '%' || request_id || '%'
+				 order by event_id limit 1`
+			);
+			await input.fill(requestId.toUpperCase());
+			await settle(page);
+			assert.equal(
+				await bigValue(page, 'Matching events'),
+				await count(`contains(lower(message), lower('${requestId}'))`)
+			);
+			await input.fill("it's");
+			await settle(page);
+			assert.equal(await bigValue(page, 'Matching events'), await count(`contains(lower(message), 'it''s')`));
+			await input.fill('');
+			await settle(page);
+			assert.equal(await bigValue(page, 'Matching events'), await count('true'));
+		});
+
+		test('date range keeps the events of the chosen UTC days', async () => {
+			await page.getByRole('button', { name: /\w{3} \d{1,2}, \d{4} - / }).click();
+			const cells = page.locator(
+				'[data-melt-calendar-cell]:not([data-outside-month]):not([data-disabled])'
+			);
+			await cells.first().waitFor();
+			const days = await cells.evaluateAll((els) => els.map((e) => e.getAttribute('data-value')));
+			assert.ok(days.length >= 2, `calendar shows days: ${days}`);
+			const [start, end] = [days[0], days[Math.min(9, days.length - 1)]];
+			await cells.nth(0).click();
+			await cells.nth(days.indexOf(end)).click();
+			await page.keyboard.press('Escape');
+			await settle(page);
+			assert.equal(
+				await bigValue(page, 'Matching events'),
+				await count(`logged_at >= date '${start}' and logged_at < date '${end}' + interval 1 day`)
+			);
+		});
+
+		test('clicking a column title sorts the rows', async () => {
+			await page.reload({ waitUntil: 'networkidle' });
+			await settle(page);
+			const table = dataTable(page, 'Kind');
+			await table.locator('th', { hasText: 'Line' }).click();
+			await settle(page);
+			const ascending = (await columnValues(table, 'Line')).map((v) => Number(v.replace(/,/g, '')));
+			assert.equal(ascending[0], await db.value(`select min(line_number) from ${events}`));
+			assert.deepEqual(ascending, [...ascending].sort((a, b) => a - b));
+			await table.locator('th', { hasText: 'Line' }).click();
+			await settle(page);
+			const descending = (await columnValues(table, 'Line')).map((v) => Number(v.replace(/,/g, '')));
+			assert.equal(descending[0], await db.value(`select max(line_number) from ${events}`));
+		});
+	});
+
+	describe('users', () => {
+		let page;
+		let problems;
+		const count = (where) => db.value(`select count(*) from marts.users where ${where}`);
+
+		before(async () => {
+			({ page, problems } = await openPage(browser.context, `${site.base}/users/`));
+		});
+		after(async () => {
+			assert.deepEqual(problems, []);
+			await page.close();
+		});
+
+		test('currency and issue filters select the users SQL selects', async () => {
+			assert.equal(await bigValue(page, 'Users shown'), await count('true'));
+			const [{ currency }] = await db.rows(
+				'select currency from marts.users group by 1 order by count(*) desc, 1 limit 1'
+			);
+			await chooseDropdown(page, 'Currency', currency);
+			assert.equal(await bigValue(page, 'Users shown'), await count(`currency = '${currency}'`));
+			await chooseDropdown(page, 'Has issue', 'Sync mismatch');
+			assert.equal(
+				await bigValue(page, 'Users shown'),
+				await count(`currency = '${currency}' and sync_mismatch_count > 0`)
+			);
+			const csv = await downloadCsv(page, dataTable(page, 'Last balance'));
+			const expected = await db.rows(
+				`select user_id from marts.users where currency = '${currency}' and sync_mismatch_count > 0`
+			);
+			assert.deepEqual(csv.rows.map((r) => r.user_id).sort(), expected.map((r) => r.user_id).sort());
+			assert.ok(csv.rows.every((r) => r.currency === currency));
+			await chooseDropdown(page, 'Currency', 'All currencies');
+			await chooseDropdown(page, 'Has issue', 'All users');
+			assert.equal(await bigValue(page, 'Users shown'), await count('true'));
+		});
+
+		test('sorting by transactions puts the smallest, then the largest first', async () => {
+			const table = dataTable(page, 'Last balance');
+			const header = table.locator('th', { hasText: /^Transactions$/ });
+			await header.click();
+			await settle(page);
+			const first = Number((await columnValues(table, 'Transactions'))[0].replace(/,/g, ''));
+			assert.equal(first, await db.value('select min(transaction_count) from marts.users'));
+			await header.click();
+			await settle(page);
+			const top = Number((await columnValues(table, 'Transactions'))[0].replace(/,/g, ''));
+			assert.equal(top, await db.value('select max(transaction_count) from marts.users'));
+		});
+
+		test('the table search finds a user by id', async () => {
+			const table = dataTable(page, 'Last balance');
+			const [{ user_id: user }] = await db.rows('select user_id from marts.users order by user_id desc limit 1');
+			await table.getByPlaceholder('Search').fill(user);
+			await page.waitForTimeout(600);
+			await settle(page);
+			const shown = await columnValues(table, 'User');
+			assert.equal(shown[0], user);
+			await table.getByPlaceholder('Search').fill('');
+			await page.waitForTimeout(600);
+		});
+
+		test('a row opens that user\'s page with their transactions', async () => {
+			const table = dataTable(page, 'Last balance');
+			const user = (await columnValues(table, 'User'))[0];
+			await table.locator('tbody tr').first().click();
+			await page.waitForURL(`**/users/${user}/`);
+			await settle(page);
+			assert.match(await page.locator('article').innerText(), new RegExp(user));
+			const expected = await db.value(`select transaction_count from marts.users where user_id = '${user}'`);
+			assert.equal(await bigValue(page, 'Transactions'), expected);
+			const rows = await dataTable(page, 'New balance').locator('tbody tr').count();
+			assert.equal(rows, Math.min(expected, 20));
+			assert.ok((await page.locator('.chart, canvas').count()) > 0, 'balance timeline drawn');
+		});
+	});
+
+	test('a user page opened directly renders with no console error', async () => {
+		const [{ user_id: user, n }] = await db.rows(
+			`select user_id, count(*) as n from ${shipped('reconciliation_issues')} group by 1 order by 2 desc, 1 limit 1`
+		);
+		const { page, problems } = await openPage(browser.context, `${site.base}/users/${user}/`);
+		const issues = await dataTable(page, 'At stake').locator('tbody tr').count();
+		assert.equal(issues, Math.min(Number(n), 20));
+		assert.deepEqual(problems, []);
+		await page.close();
+	});
+
+	test('reconciliation filters and CSV match the issue rows SQL gives', async () => {
+		const { page, problems } = await openPage(browser.context, `${site.base}/reconciliation/`);
+		const issues = shipped('reconciliation_issues');
+		const [{ issue_type: type }] = await db.rows(
+			`select issue_type from ${issues} group by 1 order by count(*), 1 limit 1`
+		);
+		await chooseDropdown(page, 'Issue type', type);
+		const csv = await downloadCsv(page, dataTable(page, 'At stake'));
+		const expected = await db.rows(`select transaction_id from ${issues} where issue_type = '${type}'`);
+		assert.equal(csv.rows.length, expected.length);
+		assert.ok(csv.rows.every((r) => r.issue_type === type));
+		assert.deepEqual(
+			csv.rows.map((r) => r.transaction_id).sort(),
+			expected.map((r) => String(r.transaction_id)).sort()
+		);
+		assert.deepEqual(problems, []);
+		await page.close();
+	});
+
+	test('sync mismatch currency filter matches SQL', async () => {
+		const { page, problems } = await openPage(browser.context, `${site.base}/sync-mismatches/`);
+		const [{ currency }] = await db.rows(
+			`select currency from marts.sync_mismatches where currency is not null group by 1 order by count(*), 1 limit 1`
+		);
+		await chooseDropdown(page, 'Currency', currency);
+		const csv = await downloadCsv(page, dataTable(page, 'Payment balance'));
+		assert.equal(
+			csv.rows.length,
+			await db.value(`select count(*) from ${shipped('sync_mismatches')} where currency = '${currency}'`)
+		);
+		assert.ok(csv.rows.every((r) => r.currency === currency));
+		assert.deepEqual(problems, []);
+		await page.close();
+	});
+
+	test('overdraft CSV holds every overdraft', async () => {
+		const { page, problems } = await openPage(browser.context, `${site.base}/overdrafts/`);
+		const csv = await downloadCsv(page, dataTable(page, 'Below zero by'));
+		const expected = await db.rows('select transaction_id from marts.overdrafts');
+		assert.deepEqual(csv.rows.map((r) => r.transaction_id).sort(), expected.map((r) => r.transaction_id).sort());
+		assert.deepEqual(problems, []);
+		await page.close();
+	});
+
+	test('no request left 127.0.0.1', () => {
+		assert.ok(browser.requests.length > 50, `recorded ${browser.requests.length} requests`);
+		const outside = browser.requests.filter((url) => {
+			if (url.startsWith('data:') || url.startsWith('blob:')) return false;
+			return new URL(url).hostname !== '127.0.0.1';
+		});
+		assert.deepEqual(outside, []);
+	});
+});
