@@ -4,6 +4,8 @@
     Lines before the first event start of a file (a cut export) form an event
     of their own with event_number_in_file = 0 and no timestamp, so no line is
     lost. One pass over the lines: a running count of event starts per file.
+    A table, not a view: measured on 100 MB of generated logs, reading the
+    grouped events from a view made int_log_events_classified twice as slow.
 -#}
 with
 
