@@ -1,14 +1,69 @@
 {#-
     One row per invocation: a RequestId with a START line. Start-up crashes
     logged under `undefined` are events, not invocations. REPORT gives the
-    durations and memory; an `Init Duration` in it marks a cold start.
+    durations and memory. A cold start is an invocation whose START follows
+    an INIT_START in its log stream (time order) with no START between, or
+    whose REPORT has an `Init Duration`; a failed init is an INIT_REPORT with
+    `Status: error` in that stretch.
 -#}
 with
 
-events as (
+all_events as (
 
     select * from {{ ref('int_log_events_classified') }}
+
+),
+
+events as (
+
+    select * from all_events
     where request_id is not null
+
+),
+
+lifecycle_events as (
+
+    select
+        source_file,
+        event_order_in_file,
+        event_type,
+        request_id,
+        event_type = 'init_report' and message like '%Status: error%' as is_failed_init,
+        coalesce(sum(case when event_type = 'start' then 1 else 0 end) over (
+            partition by source_file
+            order by event_order_in_file
+            rows between unbounded preceding and 1 preceding
+        ), 0) as starts_before,
+    from all_events
+    where event_type in ('init_start', 'init_report', 'start')
+
+),
+
+inits_before_start as (
+
+    select
+        source_file,
+        starts_before,
+        bool_or(event_type = 'init_start') as has_init_start,
+        bool_or(is_failed_init) as has_failed_init,
+    from lifecycle_events
+    where event_type <> 'start'
+    group by source_file, starts_before
+
+),
+
+start_inits as (
+
+    select
+        lifecycle_events.request_id,
+        bool_or(coalesce(inits_before_start.has_init_start, false)) as follows_init_start,
+        bool_or(coalesce(inits_before_start.has_failed_init, false)) as has_failed_init,
+    from lifecycle_events
+    left join inits_before_start
+        on lifecycle_events.source_file = inits_before_start.source_file
+        and lifecycle_events.starts_before = inits_before_start.starts_before
+    where lifecycle_events.event_type = 'start'
+    group by lifecycle_events.request_id
 
 ),
 
@@ -90,7 +145,8 @@ final as (
         reports.memory_size_mb,
         reports.max_memory_used_mb,
         reports.init_duration_ms,
-        reports.init_duration_ms is not null as is_cold_start,
+        coalesce(start_inits.follows_init_start, false) or reports.init_duration_ms is not null as is_cold_start,
+        coalesce(start_inits.has_failed_init, false) as has_failed_init,
         reports.report_status,
         starts.function_version,
         coalesce(application_counts.message_count, 0) as message_count,
@@ -104,6 +160,8 @@ final as (
         on starts.request_id = reports.request_id
     left join application_counts
         on starts.request_id = application_counts.request_id
+    left join start_inits
+        on starts.request_id = start_inits.request_id
 
 )
 
