@@ -1,0 +1,56 @@
+{#-
+    Helpers of the accounting marts (models/marts/accounting). Dialect-specific
+    pieces go through adapter.dispatch so the models can move to another
+    engine by adding a `<adapter>__` variant.
+-#}
+
+{#- Exact median of a column (an aggregate). -#}
+{% macro accounting_median(expression) -%}
+    {{ return(adapter.dispatch('accounting_median')(expression)) }}
+{%- endmacro %}
+
+{% macro default__accounting_median(expression) -%}
+    percentile_cont(0.5) within group (order by {{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__accounting_median(expression) -%}
+    median({{ expression }})
+{%- endmacro %}
+
+{#- Most frequent value of a column (an aggregate). -#}
+{% macro accounting_mode(expression) -%}
+    {{ return(adapter.dispatch('accounting_mode')(expression)) }}
+{%- endmacro %}
+
+{% macro default__accounting_mode(expression) -%}
+    mode() within group (order by {{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__accounting_mode(expression) -%}
+    mode({{ expression }})
+{%- endmacro %}
+
+{#- A money value as text for `details`: the exact decimal without its
+    trailing zeros (420.000000000000 -> 420, 0.091000000000 -> 0.091).
+    Display only: no rule ever reads it back. -#}
+{% macro accounting_money_text(expression) -%}
+    coalesce(rtrim(rtrim(cast({{ expression }} as {{ dbt.type_string() }}), '0'), '.'), 'null')
+{%- endmacro %}
+
+{#- Half of the currency's minor unit (ISO 4217 seed), exactly, as money:
+    0.0005 for 3 decimals, 0.005 for 2; 2 decimals when the currency is
+    unknown, like the core models. -#}
+{% macro accounting_half_minor_unit(minor_unit) -%}
+    cast('0.' || repeat('0', coalesce({{ minor_unit }}, 2)) || '5' as {{ money_type() }})
+{%- endmacro %}
+
+{#- Surrogate key: md5 of the parts joined with '|' (null parts as '').
+    Same idea as dbt_utils.generate_surrogate_key, without the package. -#}
+{% macro accounting_key(parts) -%}
+    md5(
+        {%- for part in parts %}
+        coalesce(cast({{ part }} as {{ dbt.type_string() }}), '')
+        {%- if not loop.last %} || '|' ||{% endif %}
+        {%- endfor %}
+    )
+{%- endmacro %}
