@@ -60,3 +60,32 @@
 {% macro default__money_type() -%}
     decimal(38, 12)
 {%- endmacro %}
+
+{#- All `key: value` entries of a util.inspect object in one pass: the keys
+    and the raw values (quotes kept) as two aligned lists (both expressions
+    match the same spans). A quoted value is consumed whole, so text inside a
+    string (e.g. JSON in `metadata`) never yields entries. Read one entry
+    with inspect_entry(); the first occurrence of a key wins. -#}
+{% macro inspect_entry_keys(text_column) -%}
+    {{ return(adapter.dispatch('inspect_entry_keys', 'balance_sync')(text_column)) }}
+{%- endmacro %}
+
+{% macro duckdb__inspect_entry_keys(text_column) -%}
+    regexp_extract_all({{ text_column }}, '(?:^|[\s{,])([A-Za-z_$][\w$]*): (?:{{ inspect_value_pattern() | replace("'", "''") }})', 1)
+{%- endmacro %}
+
+{% macro inspect_entry_values(text_column) -%}
+    {{ return(adapter.dispatch('inspect_entry_values', 'balance_sync')(text_column)) }}
+{%- endmacro %}
+
+{% macro duckdb__inspect_entry_values(text_column) -%}
+    regexp_extract_all({{ text_column }}, '(?:^|[\s{,])[A-Za-z_$][\w$]*: ({{ inspect_value_pattern() | replace("'", "''") }})', 1)
+{%- endmacro %}
+
+{% macro inspect_entry(keys_column, values_column, key) -%}
+    {{ return(adapter.dispatch('inspect_entry', 'balance_sync')(keys_column, values_column, key)) }}
+{%- endmacro %}
+
+{% macro duckdb__inspect_entry(keys_column, values_column, key) -%}
+    {{ values_column }}[list_position({{ keys_column }}, '{{ key }}')]
+{%- endmacro %}

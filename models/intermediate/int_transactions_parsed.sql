@@ -35,24 +35,36 @@ transaction_objects as (
 
 ),
 
+entries_extracted as (
+
+    -- one pass over the text for all keys (two aligned lists), instead of
+    -- one regular-expression scan per key
+    select
+        *,
+        {{ inspect_entry_keys('transaction_text') }} as entry_keys,
+        {{ inspect_entry_values('transaction_text') }} as entry_values,
+    from transaction_objects
+
+),
+
 raw_values_extracted as (
 
     select
         *,
-        {{ inspect_raw_value('transaction_text', 'id') }} as raw_id,
-        {{ inspect_raw_value('transaction_text', 'type') }} as raw_type,
-        {{ inspect_raw_value('transaction_text', 'source') }} as raw_source,
-        {{ inspect_raw_value('transaction_text', 'action') }} as raw_action,
-        {{ inspect_raw_value('transaction_text', 'userId') }} as raw_user_id,
-        {{ inspect_raw_value('transaction_text', 'paymentBalance') }} as raw_payment_balance,
-        {{ inspect_raw_value('transaction_text', 'updatePaymentBalance') }} as raw_update_payment_balance,
-        {{ inspect_raw_value('transaction_text', 'metadata') }} as raw_metadata,
-        {{ inspect_raw_value('transaction_text', 'currency') }} as raw_currency,
-        {{ inspect_raw_value('transaction_text', 'amount') }} as raw_amount,
-        {{ inspect_raw_value('transaction_text', 'vat') }} as raw_vat,
-        {{ inspect_raw_value('transaction_text', 'oldBalance') }} as raw_old_balance,
-        {{ inspect_raw_value('transaction_text', 'newBalance') }} as raw_new_balance,
-    from transaction_objects
+        {{ inspect_entry('entry_keys', 'entry_values', 'id') }} as raw_id,
+        {{ inspect_entry('entry_keys', 'entry_values', 'type') }} as raw_type,
+        {{ inspect_entry('entry_keys', 'entry_values', 'source') }} as raw_source,
+        {{ inspect_entry('entry_keys', 'entry_values', 'action') }} as raw_action,
+        {{ inspect_entry('entry_keys', 'entry_values', 'userId') }} as raw_user_id,
+        {{ inspect_entry('entry_keys', 'entry_values', 'paymentBalance') }} as raw_payment_balance,
+        {{ inspect_entry('entry_keys', 'entry_values', 'updatePaymentBalance') }} as raw_update_payment_balance,
+        {{ inspect_entry('entry_keys', 'entry_values', 'metadata') }} as raw_metadata,
+        {{ inspect_entry('entry_keys', 'entry_values', 'currency') }} as raw_currency,
+        {{ inspect_entry('entry_keys', 'entry_values', 'amount') }} as raw_amount,
+        {{ inspect_entry('entry_keys', 'entry_values', 'vat') }} as raw_vat,
+        {{ inspect_entry('entry_keys', 'entry_values', 'oldBalance') }} as raw_old_balance,
+        {{ inspect_entry('entry_keys', 'entry_values', 'newBalance') }} as raw_new_balance,
+    from entries_extracted
 
 ),
 
