@@ -7,8 +7,9 @@
       subscriptionName, subscriptionEmail, subscriptionPhoneNumber); its
       parsed wallet_id and delivery_id are in marts.transactions;
     - everywhere else, as a second line of defence for messages never seen
-      before: values of keys that look like a name, e-mail or phone
-      (`name`, `firstName`, `subscriptionEmail`, `phoneNumber`, ...), e-mail
+      before: values of keys that look like a name, e-mail or phone, or name
+      a person (`name`, `firstName`, `subscriptionEmail`, `phoneNumber`,
+      `actor`, ...), e-mail
       addresses, and `+` followed by 7 to 15 digits are replaced.
 -#}
 {% macro redact_personal_data(message_column, message_kind_column) -%}
@@ -21,7 +22,7 @@
             then regexp_extract({{ message_column }}, '^(record\.body|record|transaction)', 1)
                 || ' {...} [debug dump redacted: it holds names, e-mails and phone numbers]'
         -- one cheap test first: most messages hold nothing to redact
-        when not regexp_matches({{ message_column }}, '(?i)name|mail|phone|metadata|@|\+\d')
+        when not regexp_matches({{ message_column }}, '(?i)name|mail|phone|actor|metadata|@|\+\d')
             then {{ message_column }}
         else regexp_replace(
             regexp_replace(
@@ -32,7 +33,7 @@
                         'metadata: ''[redacted]''',
                         'g'
                     ),
-                    '(?i)((?:\\?["''`])?[A-Za-z_]*(?:name|e-?mail|phone)[A-Za-z_]*(?:\\?["''`])?\s*[:=]\s*)(?:\\?"(?:[^"\\]|\\[^"])*\\?"|''(?:[^''\\]|\\.)*''|`(?:[^`\\]|\\.)*`|[^\s,}\]]+)',
+                    '(?i)((?:\\?["''`])?[A-Za-z_]*(?:name|e-?mail|phone|actor)[A-Za-z_]*(?:\\?["''`])?\s*[:=]\s*)(?:\\?"(?:[^"\\]|\\[^"])*\\?"|''(?:[^''\\]|\\.)*''|`(?:[^`\\]|\\.)*`|[^\s,}\]]+)',
                     '\1"[redacted]"',
                     'g'
                 ),
