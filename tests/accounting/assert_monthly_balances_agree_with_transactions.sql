@@ -1,6 +1,9 @@
--- marts.monthly_balances covers every ledger transaction once, and the
--- closing balance of each user's latest month is marts.users.last_balance
--- (the balance after the last transaction the service did not refuse).
+-- marts.monthly_balances has one row per user, currency and month with a
+-- ledger transaction, counting every ledger transaction and refused
+-- attempt of that month once (refused attempts of a month without any
+-- ledger transaction have no row, by the grain); and the closing balance
+-- of each user's latest month is marts.users.last_balance (the balance
+-- after the last transaction the service did not refuse).
 with
 
 monthly as (
@@ -9,50 +12,40 @@ monthly as (
 
 ),
 
-ledger_counts as (
+expected_counts as (
 
     select
         user_id,
         currency,
+        cast({{ dbt.date_trunc('month', 'logged_at') }} as date) as balance_month,
         count(*) filter (where outcome <> 'blocked_negative_balance') as transaction_count,
         count(*) filter (where outcome = 'blocked_negative_balance') as refused_transaction_count,
     from {{ ref('transactions') }}
-    group by user_id, currency
-
-),
-
-monthly_counts as (
-
-    select
-        user_id,
-        currency,
-        sum(transaction_count) as transaction_count,
-        sum(refused_transaction_count) as refused_transaction_count,
-    from monthly
-    group by user_id, currency
+    group by user_id, currency, cast({{ dbt.date_trunc('month', 'logged_at') }} as date)
+    having count(*) filter (where outcome <> 'blocked_negative_balance') > 0
 
 ),
 
 count_differences as (
 
     select
-        coalesce(ledger_counts.user_id, monthly_counts.user_id) as user_id,
-        coalesce(ledger_counts.currency, monthly_counts.currency) as currency,
+        coalesce(expected_counts.user_id, monthly.user_id) as user_id,
+        coalesce(expected_counts.currency, monthly.currency) as currency,
+        coalesce(expected_counts.balance_month, monthly.balance_month) as balance_month,
         'transaction counts differ' as problem,
-    from ledger_counts
-    full outer join monthly_counts
-        on ledger_counts.user_id = monthly_counts.user_id
-        and ledger_counts.currency = monthly_counts.currency
-    -- a user whose every attempt was refused has no ledger month
-    where coalesce(ledger_counts.transaction_count, 0) is distinct from coalesce(monthly_counts.transaction_count, 0)
-        or (coalesce(ledger_counts.refused_transaction_count, 0) is distinct from coalesce(monthly_counts.refused_transaction_count, 0)
-            and coalesce(ledger_counts.transaction_count, 0) > 0)
+    from expected_counts
+    full outer join monthly
+        on expected_counts.user_id = monthly.user_id
+        and expected_counts.currency = monthly.currency
+        and expected_counts.balance_month = monthly.balance_month
+    where expected_counts.transaction_count is distinct from monthly.transaction_count
+        or expected_counts.refused_transaction_count is distinct from monthly.refused_transaction_count
 
 ),
 
 latest_months as (
 
-    select user_id, currency, closing_balance
+    select user_id, currency, balance_month, closing_balance
     from (
         select
             *,
@@ -68,6 +61,7 @@ closing_differences as (
     select
         latest_months.user_id,
         latest_months.currency,
+        latest_months.balance_month,
         'latest closing balance differs from users.last_balance' as problem,
     from latest_months
     inner join {{ ref('users') }} as users

@@ -89,31 +89,29 @@ user_history as (
         lag(balance_move) over user_order as previous_balance_move,
         lag(is_refused) over user_order as is_previous_refused,
         lag(logged_at) over user_order as previous_logged_at,
+        -- the ledger (refused attempts skipped) in the same pass: the last
+        -- non-refused block before this one
+        sum(case when is_refused then 0 else 1 end) over (
+            user_order rows between unbounded preceding and current row
+        ) as ledger_count_so_far,
+        last_value(case when not is_refused then transaction_id end ignore nulls) over (
+            user_order rows between unbounded preceding and 1 preceding
+        ) as last_ledger_transaction_id_before,
+        last_value(case when not is_refused then new_balance end ignore nulls) over (
+            user_order rows between unbounded preceding and 1 preceding
+        ) as last_ledger_new_balance_before,
+        coalesce(sum(case when is_refused then 0 else 1 end) over (
+            month_order rows between unbounded preceding and 1 preceding
+        ), 0) as ledger_count_before_in_month,
+        coalesce(sum(case when is_refused then 0 else 1 end) over (
+            month_order rows between 1 following and unbounded following
+        ), 0) as ledger_count_after_in_month,
     from categorised
-    window user_order as (
-        partition by user_id, currency
-        order by logged_at, transaction_id, transaction_event_id
-    )
-
-),
-
-ledger as (
-
-    select
-        transaction_event_id,
-        row_number() over ledger_order as ledger_sequence_number,
-        lag(transaction_id) over ledger_order as previous_ledger_transaction_id,
-        lag(new_balance) over ledger_order as previous_ledger_new_balance,
-        row_number() over month_order as ledger_number_in_month,
-        count(*) over month_partition as ledger_count_in_month,
-    from categorised
-    where not is_refused
     window
-        ledger_order as (
+        user_order as (
             partition by user_id, currency
             order by logged_at, transaction_id, transaction_event_id
         ),
-        month_partition as (partition by user_id, currency, activity_month),
         month_order as (
             partition by user_id, currency, activity_month
             order by logged_at, transaction_id, transaction_event_id
@@ -124,16 +122,20 @@ ledger as (
 final as (
 
     select
-        user_history.*,
-        ledger.ledger_sequence_number,
-        ledger.previous_ledger_transaction_id,
-        ledger.previous_ledger_new_balance,
-        user_history.old_balance - ledger.previous_ledger_new_balance as ledger_gap,
-        coalesce(ledger.ledger_number_in_month = 1, false) as is_first_ledger_in_month,
-        coalesce(ledger.ledger_number_in_month = ledger.ledger_count_in_month, false) as is_last_ledger_in_month,
+        * exclude (
+            ledger_count_so_far,
+            last_ledger_transaction_id_before,
+            last_ledger_new_balance_before,
+            ledger_count_before_in_month,
+            ledger_count_after_in_month
+        ),
+        case when not is_refused then ledger_count_so_far end as ledger_sequence_number,
+        case when not is_refused then last_ledger_transaction_id_before end as previous_ledger_transaction_id,
+        case when not is_refused then last_ledger_new_balance_before end as previous_ledger_new_balance,
+        case when not is_refused then old_balance - last_ledger_new_balance_before end as ledger_gap,
+        not is_refused and ledger_count_before_in_month = 0 as is_first_ledger_in_month,
+        not is_refused and ledger_count_after_in_month = 0 as is_last_ledger_in_month,
     from user_history
-    left join ledger
-        on user_history.transaction_event_id = ledger.transaction_event_id
 
 )
 

@@ -145,6 +145,20 @@ burst_numbered as (
 
 ),
 
+burst_members as (
+
+    {#- only rows of runs of 2 or more reach the (costly) ordered lists -#}
+    select *
+    from (
+        select
+            *,
+            count(*) over (partition by user_id, currency, run_number) as run_size,
+        from burst_numbered
+    ) as sized
+    where run_size >= 2
+
+),
+
 bursts_grouped as (
 
     select
@@ -160,9 +174,8 @@ bursts_grouped as (
         sum(abs(net_amount)) as total_net_amount,
         {{ dbt.listagg('transaction_id', "', '", 'order by user_sequence_number') }} as transaction_ids,
         {{ dbt.listagg("coalesce(action, '(none)')", "', '", 'order by user_sequence_number') }} as actions,
-    from burst_numbered
+    from burst_members
     group by user_id, currency, run_number
-    having count(*) >= 2
 
 ),
 
