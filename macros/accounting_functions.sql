@@ -31,8 +31,8 @@
 {%- endmacro %}
 
 {#- A money value as text for `details`: the exact decimal without its
-    trailing zeros (420.000000000000 -> 420, 0.091000000000 -> 0.091).
-    Display only: no rule ever reads it back. -#}
+    trailing zeros (420.000000000000 -> 420, 0.091000000000 -> 0.091), or
+    'null'. Display only: no rule ever reads it back. -#}
 {% macro accounting_money_text(expression) -%}
     coalesce(rtrim(rtrim(cast({{ expression }} as {{ dbt.type_string() }}), '0'), '.'), 'null')
 {%- endmacro %}

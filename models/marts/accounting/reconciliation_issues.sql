@@ -152,7 +152,10 @@ refused_overdrafts as (
         overdrafts.balance_after as actual_value,
         overdrafts.overdraft_amount as amount_at_stake,
         'refused by the service: balance ' || {{ accounting_money_text('overdrafts.balance_before') }}
-            || ' would have become ' || {{ accounting_money_text('overdrafts.balance_after') }}
+            || case
+                when overdrafts.balance_after is null then ' would have gone below zero (new balance not logged)'
+                else ' would have become ' || {{ accounting_money_text('overdrafts.balance_after') }}
+            end
             || case when overdrafts.has_transaction_block then '' else '; no transaction block logged' end as details,
     from overdrafts
     left join first_block_per_transaction_id
