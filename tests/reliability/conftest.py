@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reliability_helpers import GENERATOR, REPO, require_dbt  # noqa: E402
+from reliability_helpers import GENERATOR, REPO, remove_work_folder, require_dbt  # noqa: E402
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def work() -> Iterator[Path]:
     try:
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_work_folder(folder)
 
 
 @pytest.fixture(scope="session")
@@ -42,4 +42,4 @@ def generated() -> Iterator[tuple[Path, dict[str, Any]]]:
         key = json.loads((folder / "answer_key.json").read_text())
         yield folder / "balance-sync-logs", key
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_work_folder(folder)

@@ -7,6 +7,7 @@ paths), so it never touches the developer's database or another test's files.
 from __future__ import annotations
 
 import gzip
+import itertools
 import os
 import shutil
 import subprocess
@@ -61,6 +62,14 @@ def dbt_build(database: Path, work: Path, *, check: bool = True) -> subprocess.C
     if check:
         assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-8000:]}\n{result.stderr[-2000:]}"
     return result
+
+
+def remove_work_folder(folder: Path) -> None:
+    """Delete a test's work folder; set RELIABILITY_KEEP=1 to keep it for a post-mortem (its path is printed)."""
+    if os.environ.get("RELIABILITY_KEEP"):
+        print(f"kept work folder {folder}")
+        return
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def require_dbt() -> None:
@@ -191,13 +200,15 @@ class Transaction:
         return "\n".join(head + body + tail)
 
 
+_INVOCATIONS = itertools.count(1)  # RequestIds are unique across every file a test writes
+
+
 @dataclass
 class StreamWriter:
     """Builds the text of one CloudWatch export file: events, each followed by one empty line."""
 
     clock: datetime = field(default_factory=lambda: datetime(2024, 3, 1, 8, 0, tzinfo=timezone.utc))
     events: list[str] = field(default_factory=list)
-    invocation_number: int = 0
 
     def stamp(self, step_ms: int = 7) -> str:
         self.clock += timedelta(milliseconds=step_ms)
@@ -212,8 +223,7 @@ class StreamWriter:
 
     def invocation(self, items: list[tuple[str, Transaction | str]]) -> str:
         """START, one batch item per (message id, transaction or raw message), END, REPORT; returns the RequestId."""
-        self.invocation_number += 1
-        request_id = f"5e1ab1e0-0000-5000-8000-{self.invocation_number:012d}"
+        request_id = f"5e1ab1e0-0000-5000-8000-{next(_INVOCATIONS):012d}"
         self.platform(f"START RequestId: {request_id} Version: $LATEST")
         for message_id, item in items:
             self.app(request_id, f"Processing message {message_id}")

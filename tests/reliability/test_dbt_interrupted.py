@@ -43,6 +43,7 @@ from reliability_helpers import (
     decompressed,
     line_total,
     require_dbt,
+    remove_work_folder,
     run_loader,
     schema_contents,
     stream_folder,
@@ -260,7 +261,7 @@ def corpus_build(generated: tuple[Path, dict[str, Any]]) -> Iterator[CorpusBuild
         build = dbt_build(database, work, check=False)
         yield CorpusBuild(corpus, database, key, own, build)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        remove_work_folder(work)
 
 
 def test_dbt_build_holds_on_the_broken_corpus(corpus_build: CorpusBuild) -> None:
