@@ -27,8 +27,10 @@
     nullif(regexp_extract({{ text_column }}, '(?:^|[\s{,]){{ key }}: ({{ inspect_value_pattern() | replace("'", "''") }})', 1), '')
 {%- endmacro %}
 
-{#- A util.inspect value as text: quotes removed and backslash escapes undone;
-    `undefined` and `null` become SQL null. -#}
+{#- A util.inspect value as text: quotes removed and util.inspect's escapes
+    decoded (\' \" \` \\ \n \t \r \b \f \v \xHH \uHHHH; a lone surrogate
+    becomes U+FFFD); `undefined` and `null` become SQL null; a number or bare
+    word is returned as written. -#}
 {% macro inspect_text(raw_value) -%}
     {{ return(adapter.dispatch('inspect_text', 'balance_sync')(raw_value)) }}
 {%- endmacro %}
@@ -36,20 +38,64 @@
 {% macro duckdb__inspect_text(raw_value) -%}
     case
         when {{ raw_value }} in ('undefined', 'null') then null
-        when left({{ raw_value }}, 1) in ('''', '"', '`')
-            then regexp_replace(substr({{ raw_value }}, 2, length({{ raw_value }}) - 2), '\\(.)', '\1', 'g')
+        when left({{ raw_value }}, 1) in ('''', '"', '`') and contains({{ raw_value }}, '\') then
+            array_to_string(list_transform(
+                regexp_extract_all(
+                    substr({{ raw_value }}, 2, length({{ raw_value }}) - 2),
+                    '\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\u\{[0-9A-Fa-f]{1,6}\}|\\.|[^\\]+'
+                ),
+                lambda token: case
+                    when not starts_with(token, '\') then token
+                    when token = '\n' then chr(10)
+                    when token = '\t' then chr(9)
+                    when token = '\r' then chr(13)
+                    when token = '\b' then chr(8)
+                    when token = '\f' then chr(12)
+                    when token = '\v' then chr(11)
+                    when starts_with(token, '\x') then chr(('0x' || substr(token, 3))::integer)
+                    when starts_with(token, '\u{') then chr(('0x' || substr(token, 4, length(token) - 4))::integer)
+                    when starts_with(token, '\u') then
+                        case
+                            when ('0x' || substr(token, 3))::integer between 55296 and 57343 then chr(65533)
+                            else chr(('0x' || substr(token, 3))::integer)
+                        end
+                    else substr(token, 2)
+                end
+            ), '')
+        when left({{ raw_value }}, 1) in ('''', '"', '`') then substr({{ raw_value }}, 2, length({{ raw_value }}) - 2)
         else {{ raw_value }}
     end
 {%- endmacro %}
 
-{#- A util.inspect number as an exact decimal, parsed from its text (never
-    through a float). Anything that is not a number gives null. -#}
+{#- A util.inspect number as an exact decimal, parsed from its text, never
+    through a float. Exponent notation (`1e-7`, `1.5e+21`, which Node prints
+    for very small and very large numbers) is rewritten as plain decimal text
+    first, because DuckDB's own cast of exponent text can round the last
+    place the wrong way ('5e-14' gives 1e-12 at scale 12). The one rounding
+    is the cast to the money type's scale (half away from zero). Anything
+    that is not a number gives null. -#}
 {% macro inspect_money(raw_value) -%}
     {{ return(adapter.dispatch('inspect_money', 'balance_sync')(raw_value)) }}
 {%- endmacro %}
 
 {% macro duckdb__inspect_money(raw_value) -%}
-    try_cast(case when regexp_full_match({{ raw_value }}, '-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?') then {{ raw_value }} end as {{ money_type() }})
+    case
+        when regexp_full_match({{ raw_value }}, '-?(?:\d+\.?\d*|\.\d+)') then try_cast({{ raw_value }} as {{ money_type() }})
+        when regexp_full_match({{ raw_value }}, '-?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+') then try_cast(
+            list_transform(
+                [regexp_extract({{ raw_value }}, '^(-?)(\d*)\.?(\d*)[eE]([+-]?\d+)$', ['sign', 'whole', 'fraction', 'exponent'])],
+                -- the digits whole||fraction have length(fraction) - exponent decimals
+                lambda part: part.sign || case
+                    when length(part.fraction) - part.exponent::integer <= 0
+                        then part.whole || part.fraction || repeat('0', part.exponent::integer - length(part.fraction))
+                    when length(part.fraction) - part.exponent::integer < length(part.whole || part.fraction)
+                        then left(part.whole || part.fraction, length(part.whole || part.fraction) - (length(part.fraction) - part.exponent::integer))
+                            || '.' || right(part.whole || part.fraction, length(part.fraction) - part.exponent::integer)
+                    else '0.' || repeat('0', length(part.fraction) - part.exponent::integer - length(part.whole || part.fraction))
+                        || part.whole || part.fraction
+                end
+            )[1] as {{ money_type() }})
+    end
 {%- endmacro %}
 
 {#- Exact decimal type of money columns (at least 6 decimals, DOMAIN.md section 4). -#}

@@ -56,7 +56,7 @@ lines_grouped_into_events as (
         -- carriage returns at the very end) are not part of the event text
         rtrim(
             array_to_string(
-                list_transform(list_sort(list({'line_number': line_number, 'line': line})), numbered -> numbered.line),
+                list_transform(list_sort(list({'line_number': line_number, 'line': line})), lambda numbered: numbered.line),
                 chr(10)
             ),
             chr(13) || chr(10)
