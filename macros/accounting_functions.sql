@@ -54,3 +54,18 @@
         {%- endfor %}
     )
 {%- endmacro %}
+
+{#- The measures of marts.daily_activity and marts.monthly_activity (one
+    definition for both grains), over int_accounting_transactions_sequenced:
+    ledger transactions in the counts and money, refused attempts apart. -#}
+{% macro accounting_activity_measures() -%}
+        count(*) filter (where not is_refused) as transaction_count,
+        count(distinct user_id) filter (where not is_refused) as user_count,
+        coalesce(sum(amount) filter (where not is_refused), 0) as amount,
+        coalesce(sum(vat) filter (where not is_refused), 0) as vat,
+        coalesce(sum(net_amount) filter (where not is_refused), 0) as net_amount,
+        coalesce(sum(signed_net_amount) filter (where not is_refused), 0) as balance_effect,
+        count(*) filter (where is_refused) as refused_transaction_count,
+        coalesce(sum(net_amount) filter (where is_refused), 0) as refused_net_amount,
+        count(*) filter (where is_type_inferred) as inferred_type_count,
+{%- endmacro %}

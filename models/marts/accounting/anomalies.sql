@@ -29,64 +29,38 @@ log_events as (
     spread floored at accounting_spike_min_spread_ratio x |median| so that
     a user whose amounts hardly vary (MAD 0) is not flagged for every small
     change; only amounts above the median are spikes. -#}
-amount_medians as (
-
-    select
-        user_id,
-        currency,
-        transaction_type,
-        action_category,
-        count(*) as history_count,
-        {{ accounting_median('amount') }} as median_amount,
-    from transactions
-    group by user_id, currency, transaction_type, action_category
-
-),
-
 amount_deviations as (
 
     select
-        transactions.*,
-        amount_medians.history_count,
-        amount_medians.median_amount,
-        abs(transactions.amount - amount_medians.median_amount) as absolute_deviation,
+        *,
+        count(*) over user_kind as history_count,
+        {{ accounting_median('amount') }} over user_kind as median_amount,
+        abs(amount - {{ accounting_median('amount') }} over user_kind) as absolute_deviation,
     from transactions
-    inner join amount_medians
-        on transactions.user_id = amount_medians.user_id
-        and transactions.currency = amount_medians.currency
-        and transactions.transaction_type is not distinct from amount_medians.transaction_type
-        and transactions.action_category = amount_medians.action_category
+    window user_kind as (partition by user_id, currency, transaction_type, action_category)
 
 ),
 
 amount_spreads as (
 
     select
-        user_id,
-        currency,
-        transaction_type,
-        action_category,
-        {{ accounting_median('absolute_deviation') }} as median_absolute_deviation,
+        *,
+        {{ accounting_median('absolute_deviation') }} over (
+            partition by user_id, currency, transaction_type, action_category
+        ) as median_absolute_deviation,
     from amount_deviations
-    group by user_id, currency, transaction_type, action_category
 
 ),
 
 amount_scored as (
 
     select
-        amount_deviations.*,
-        amount_spreads.median_absolute_deviation,
-        (cast(amount_deviations.amount - amount_deviations.median_amount as double)) / nullif(greatest(
-            1.4826 * cast(amount_spreads.median_absolute_deviation as double),
-            {{ spike_min_spread_ratio }} * abs(cast(amount_deviations.median_amount as double))
+        *,
+        cast(amount - median_amount as double) / nullif(greatest(
+            1.4826 * cast(median_absolute_deviation as double),
+            {{ spike_min_spread_ratio }} * abs(cast(median_amount as double))
         ), 0) as spike_score,
-    from amount_deviations
-    inner join amount_spreads
-        on amount_deviations.user_id = amount_spreads.user_id
-        and amount_deviations.currency = amount_spreads.currency
-        and amount_deviations.transaction_type is not distinct from amount_spreads.transaction_type
-        and amount_deviations.action_category = amount_spreads.action_category
+    from amount_spreads
 
 ),
 

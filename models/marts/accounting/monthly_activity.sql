@@ -21,15 +21,7 @@ monthly as (
         action,
         action_category,
         count(distinct activity_date) filter (where not is_refused) as active_day_count,
-        count(*) filter (where not is_refused) as transaction_count,
-        count(distinct user_id) filter (where not is_refused) as user_count,
-        coalesce(sum(amount) filter (where not is_refused), 0) as amount,
-        coalesce(sum(vat) filter (where not is_refused), 0) as vat,
-        coalesce(sum(net_amount) filter (where not is_refused), 0) as net_amount,
-        coalesce(sum(signed_net_amount) filter (where not is_refused), 0) as balance_effect,
-        count(*) filter (where is_refused) as refused_transaction_count,
-        coalesce(sum(net_amount) filter (where is_refused), 0) as refused_net_amount,
-        count(*) filter (where is_type_inferred) as inferred_type_count,
+        {{ accounting_activity_measures() }}
     from transactions
     group by activity_month, currency, transaction_type, action, action_category
 
