@@ -17,13 +17,7 @@ refusal_events as (
 fields_extracted as (
 
     select
-        event_id,
-        source_file,
-        line_number,
-        logged_at,
-        request_id,
-        message_id,
-        batch_item_number,
+        {{ event_context_columns() }}
         {{ inspect_text(inspect_raw_value('message', 'transactionId')) }} as transaction_id,
         {{ inspect_text(inspect_raw_value('message', 'userId')) }} as user_id,
         {{ inspect_money(inspect_raw_value('message', 'currentBalance')) }} as current_balance,

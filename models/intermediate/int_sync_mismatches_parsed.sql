@@ -16,14 +16,7 @@ sync_mismatch_events as (
 fields_extracted as (
 
     select
-        event_id,
-        source_file,
-        line_number,
-        logged_at,
-        request_id,
-        message_id,
-        batch_item_number,
-        event_order_in_file,
+        {{ event_context_columns() }}
         {{ inspect_text(inspect_raw_value('message', 'userId')) }} as user_id,
         {{ inspect_money(inspect_raw_value('message', 'subscriptionBalance')) }} as subscription_balance,
         {{ inspect_money(inspect_raw_value('message', 'paymentBalance')) }} as payment_balance,

@@ -21,14 +21,7 @@ transaction_block_events as (
 transaction_objects as (
 
     select
-        event_id,
-        source_file,
-        line_number,
-        logged_at,
-        request_id,
-        message_id,
-        batch_item_number,
-        event_order_in_file,
+        {{ event_context_columns() }}
         -- the inner `transaction: {...}` object when present, else the whole message
         coalesce(nullif(regexp_extract(message, 'transaction:\s*(\{.*)$', 1, 's'), ''), message) as transaction_text,
     from transaction_block_events
@@ -71,14 +64,7 @@ raw_values_extracted as (
 fields_typed as (
 
     select
-        event_id,
-        source_file,
-        line_number,
-        logged_at,
-        request_id,
-        message_id,
-        batch_item_number,
-        event_order_in_file,
+        {{ event_context_columns() }}
         {{ inspect_text('raw_id') }} as transaction_id,
         {{ inspect_text('raw_user_id') }} as user_id,
         upper({{ inspect_text('raw_currency') }}) as currency,
