@@ -221,15 +221,20 @@ class StreamWriter:
         stamp = self.stamp()
         self.events.append(f"{stamp} {stamp}\t{request_id}\t{level}\t{message}")
 
-    def invocation(self, items: list[tuple[str, Transaction | str]]) -> str:
-        """START, one batch item per (message id, transaction or raw message), END, REPORT; returns the RequestId."""
+    def invocation(self, items: list[tuple[str, Transaction | str] | tuple[str, Transaction, list[tuple[str, str]]]]) -> str:
+        """START, one batch item per (message id, transaction or raw message[, follow-ups]), END, REPORT.
+
+        A transaction is followed by its follow-up (level, message) events, by
+        default the "event published" line. Returns the RequestId.
+        """
         request_id = f"5e1ab1e0-0000-5000-8000-{next(_INVOCATIONS):012d}"
         self.platform(f"START RequestId: {request_id} Version: $LATEST")
-        for message_id, item in items:
+        for message_id, item, *rest in items:
             self.app(request_id, f"Processing message {message_id}")
             if isinstance(item, Transaction):
                 self.app(request_id, item.block_message())
-                self.app(request_id, "SubscriptionBalanceUpdated event published")
+                for level, message in (rest[0] if rest else [("INFO", PUBLISHED)]):
+                    self.app(request_id, message, level)
             else:
                 self.app(request_id, item)
         self.platform(f"END RequestId: {request_id}")
@@ -241,6 +246,35 @@ class StreamWriter:
 
     def text(self) -> str:
         return "".join(f"{event}\n\n" for event in self.events)
+
+
+PUBLISHED = "SubscriptionBalanceUpdated event published"
+
+
+def not_in_sync_message(user_id: str, subscription_balance: str, payment_balance: str) -> str:
+    """The ERROR the service logs after publishing when the two balances differ."""
+    return "\n".join((
+        "Subscription balance and payment balance are not in sync {",
+        f"  userId: {js_string(user_id)},",
+        f"  subscriptionBalance: {subscription_balance},",
+        f"  paymentBalance: {payment_balance}",
+        "}",
+    ))
+
+
+def refusal_message(transaction_id: str, user_id: str, current_balance: str, new_balance: str) -> str:
+    """The bare object the service logs when it refuses a transaction that would go below zero."""
+    return "\n".join((
+        "{",
+        "  message: 'Subscriber will have a negative balance due to this action, the process will terminate.',",
+        "  data: {",
+        f"    transactionId: {js_string(transaction_id)},",
+        f"    userId: {js_string(user_id)},",
+        f"    currentBalance: {current_balance},",
+        f"    newBalance: {new_balance}",
+        "  }",
+        "}",
+    ))
 
 
 def write_log(path: Path, data: bytes, *, compress: bool = True) -> Path:

@@ -43,7 +43,10 @@ from reliability_helpers import (
     connect_read_only,
     require_dbt,
     dbt_build,
+    PUBLISHED,
     js_number,
+    not_in_sync_message,
+    refusal_message,
     remove_work_folder,
     run_loader,
     stream_folder,
@@ -102,6 +105,18 @@ class Drawn:
     message_id: str
     wallet_id: str | None
     delivery_id: str | None
+    # what the service logged after the block: "published", "not_in_sync" (published, then the
+    # ERROR with both balances) or "refused" (the negative-balance refusal object)
+    follow_up: str = "published"
+
+    def follow_up_events(self) -> list[tuple[str, str]]:
+        sent = self.transaction
+        if self.follow_up == "refused":
+            return [("INFO", refusal_message(sent.transaction_id, sent.user_id, sent.old_balance, sent.new_balance))]
+        events = [("INFO", PUBLISHED)]
+        if self.follow_up == "not_in_sync":
+            events.append(("ERROR", not_in_sync_message(sent.user_id, sent.new_balance, sent.payment_balance)))
+        return events
 
 
 @st.composite
@@ -142,7 +157,12 @@ def transaction_blocks(draw: st.DrawFn) -> Drawn:
         payment_balance=js_number(draw(money)), update_payment_balance=draw(st.booleans()),
         metadata=metadata,
     )
-    return Drawn(transaction, str(draw(st.uuids())), wallet_id, delivery_id)
+    follow_up = draw(st.sampled_from(["published", "not_in_sync", "refused"]))
+    if follow_up == "refused" and not Decimal(transaction.new_balance) < 0:
+        follow_up = "published"  # the service refuses only what would go below zero
+    if follow_up == "not_in_sync" and (legacy or transaction.payment_balance == transaction.new_balance):
+        follow_up = "published"
+    return Drawn(transaction, str(draw(st.uuids())), wallet_id, delivery_id, follow_up)
 
 
 def collect_examples(count: int) -> list[Drawn]:
@@ -188,7 +208,7 @@ def is_arithmetic_mismatch(sent: Transaction) -> bool | None:
 COLUMNS = (
     "transaction_id, user_id, currency, transaction_type, is_type_inferred, layout_version, source, action, "
     "amount, vat, net_amount, old_balance, new_balance, payment_balance, update_payment_balance, "
-    "wallet_id, delivery_id, request_id, message_id, logged_at, source_file, is_arithmetic_mismatch"
+    "wallet_id, delivery_id, request_id, message_id, logged_at, source_file, is_arithmetic_mismatch, outcome"
 )
 
 
@@ -248,14 +268,14 @@ def explicit_examples() -> list[Drawn]:
         Drawn(Transaction("explicit-nested", "user-\u00e9", "BHD", "60.181000000000004", "7.849695652173913",
                           "25", "-27.331304347826091", payment_balance="-27.331304347826091",
                           source="MANUAL_DEDUCTION", action="it's ok", metadata=nested),
-              "b5c1a0de-0000-4000-8000-000000000001", "wallet#it's \"quoted\"", "d-`tick`-${x}"),
+              "b5c1a0de-0000-4000-8000-000000000001", "wallet#it's \"quoted\"", "d-`tick`-${x}", "refused"),
         Drawn(Transaction("explicit-plain", "u-1", "KWD", "1e-7", "0", "1e+21", "1.5e+21", transaction_type="CREDIT",
                           source='say "hi"', action="all ' \" ` three", payment_balance="-0", metadata=plain),
               "b5c1a0de-0000-4000-8000-000000000002", "wallet#plain", "d-1"),
         Drawn(Transaction("explicit-backticks", "u-2", "SAR", "0.30000000000000004", "5e-14", "-1.5e-7", "-0.3",
                           source="both ' and \"", action="back\\slash", update_payment_balance=False,
                           payment_balance="123456789.123", metadata=backticks),
-              "b5c1a0de-0000-4000-8000-000000000003", "wallet#o'neil", None),
+              "b5c1a0de-0000-4000-8000-000000000003", "wallet#o'neil", None, "not_in_sync"),
         Drawn(Transaction("explicit-legacy", "u-3", "OMR", "9", "0.45", "34", "25.45", legacy=True),
               "b5c1a0de-0000-4000-8000-000000000004", None, None),
         Drawn(Transaction("explicit-undefined", "u-4", "AED", "-9", "0", "34", "25", metadata=None),
@@ -283,6 +303,8 @@ CONTROL_EXAMPLES = [
 class Built:
     examples: list[Drawn]
     rows: dict[str, dict[str, Any]]
+    sync_mismatches: dict[str, list[dict[str, Any]]]
+    overdrafts: dict[str, dict[str, Any]]
     placement: dict[str, dict[str, Any]]
     build_returncode: int
     build_output: str
@@ -308,7 +330,8 @@ def built() -> Iterator[Built]:
                 batch = chunk[position:position + batch_sizes.randint(1, 4)]
                 position += len(batch)
                 before = len(stream.events)
-                request_id = stream.invocation([(example.message_id, example.transaction) for example in batch])
+                request_id = stream.invocation(
+                    [(example.message_id, example.transaction, example.follow_up_events()) for example in batch])
                 block_events = [event for event in stream.events[before:] if "\tStart syncing the balance {" in event]
                 for example, event in zip(batch, block_events, strict=True):
                     placement[example.transaction.transaction_id] = {
@@ -323,7 +346,17 @@ def built() -> Iterator[Built]:
         with connect_read_only(database) as db:
             rows = {row[0]: dict(zip(names, row))
                     for row in db.execute(f"select {COLUMNS} from marts.transactions").fetchall()}
-        yield Built(examples, rows, placement, build.returncode, build.stdout)
+            sync_mismatches: dict[str, list[dict[str, Any]]] = {}
+            cursor = db.execute("select * from marts.sync_mismatches")
+            sync_names = [column[0] for column in cursor.description]
+            for values in cursor.fetchall():
+                row = dict(zip(sync_names, values))
+                sync_mismatches.setdefault(row["transaction_id"], []).append(row)
+            cursor = db.execute("select * from marts.overdrafts")
+            overdraft_names = [column[0] for column in cursor.description]
+            overdrafts = {values[overdraft_names.index("transaction_id")]: dict(zip(overdraft_names, values))
+                          for values in cursor.fetchall()}
+        yield Built(examples, rows, sync_mismatches, overdrafts, placement, build.returncode, build.stdout)
     finally:
         remove_work_folder(work)
 
@@ -370,3 +403,55 @@ def test_control_characters_in_strings_are_unescaped(built: Built) -> None:
     through the same decoder, so a wrong decoding would silently change ids.
     """
     check(built, CONTROL_EXAMPLES)
+
+
+def test_sync_mismatches_and_refusals_round_trip_and_link_to_their_block(built: Built) -> None:
+    """The "not in sync" ERROR and the negative-balance refusal after a block: exact values, linked to the block."""
+    problems = []
+    followed = [example for example in built.examples if example not in CONTROL_EXAMPLES]
+    for example in followed:
+        sent, row = example.transaction, built.rows.get(example.transaction.transaction_id)
+        if row is None:
+            continue  # reported by test_transaction_blocks_round_trip_into_the_marts
+        found: list[str] = []
+        outcome = "blocked_negative_balance" if example.follow_up == "refused" else "published"
+        if row.get("outcome", outcome) != outcome:
+            found.append(f"outcome {row.get('outcome')!r}, expected {outcome!r}")
+        mismatches = built.sync_mismatches.get(sent.transaction_id, [])
+        if example.follow_up == "not_in_sync":
+            if len(mismatches) != 1:
+                found.append(f"{len(mismatches)} linked rows in marts.sync_mismatches, expected 1")
+            else:
+                (mismatch,) = mismatches
+                if (mismatch["user_id"], mismatch["currency"]) != (sent.user_id, sent.currency):
+                    found.append(f"sync mismatch user/currency {mismatch['user_id']!r}/{mismatch['currency']!r}")
+                if not money_matches(mismatch["subscription_balance"], sent.new_balance):
+                    found.append(f"subscription_balance: printed {sent.new_balance}, got {mismatch['subscription_balance']!r}")
+                if not money_matches(mismatch["payment_balance"], sent.payment_balance):
+                    found.append(f"payment_balance: printed {sent.payment_balance}, got {mismatch['payment_balance']!r}")
+                with localcontext() as context:
+                    context.prec = 80
+                    if None not in (mismatch["subscription_balance"], mismatch["payment_balance"]) and mismatch[
+                            "difference"] != mismatch["subscription_balance"] - mismatch["payment_balance"]:
+                        found.append(f"difference {mismatch['difference']!r} != subscription - payment balance")
+        elif mismatches:
+            found.append(f"{len(mismatches)} sync mismatches linked to a block without a 'not in sync' ERROR")
+        overdraft = built.overdrafts.get(sent.transaction_id)
+        would_overdraw = row["new_balance"] is not None and row["new_balance"] < 0
+        if example.follow_up == "refused" or would_overdraw:
+            if overdraft is None:
+                found.append("no row in marts.overdrafts")
+            else:
+                if overdraft["was_blocked"] != (example.follow_up == "refused"):
+                    found.append(f"was_blocked {overdraft['was_blocked']!r}")
+                if (overdraft["user_id"], overdraft["currency"]) != (sent.user_id, sent.currency):
+                    found.append(f"overdraft user/currency {overdraft['user_id']!r}/{overdraft['currency']!r}")
+                if (overdraft["balance_before"], overdraft["balance_after"]) != (row["old_balance"], row["new_balance"]):
+                    found.append(f"overdraft balances {overdraft['balance_before']!r} -> {overdraft['balance_after']!r}")
+        elif overdraft is not None:
+            found.append("an overdraft for a block that neither went below zero nor was refused")
+        if found:
+            problems.append(f"--- {example.follow_up} block:\n{sent.block_message()}\n--- problems: " + "; ".join(found))
+    kinds = {example.follow_up for example in followed}
+    assert kinds == {"published", "not_in_sync", "refused"}, kinds
+    assert not problems, f"{len(problems)} of {len(followed)} blocks:\n" + "\n".join(problems[:8])
