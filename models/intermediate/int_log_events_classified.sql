@@ -19,12 +19,7 @@ assembled_events as (
 events_split as (
 
     select
-        source_file,
-        line_number,
-        last_line_number,
-        line_count,
-        event_number_in_file,
-        event_text,
+        *,
         case when event_number_in_file > 0 then try_cast(left(event_text, 23) as timestamp) end as logged_at,
         case when event_number_in_file > 0 then substr(event_text, 26) else event_text end as event_body,
     from assembled_events
@@ -67,13 +62,7 @@ events_typed as (
 events_with_message as (
 
     select
-        source_file,
-        line_number,
-        last_line_number,
-        line_count,
-        event_number_in_file,
-        logged_at,
-        event_type,
+        * exclude (event_text, event_body, application_parts),
         case
             when event_type = 'application' then nullif(nullif(application_parts.request_id, 'undefined'), '')
             when event_type in ('start', 'end', 'report')
