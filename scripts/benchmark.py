@@ -7,12 +7,21 @@ Stages (each run as its own process, in a fresh DuckDB file):
   dbt          dbt build; its run_results.json is summed per layer (seeds, staging,
                intermediate, marts, tests) on top of dbt's own start-up cost
   reports      the reports build (when reports/scripts/build.sh exists and --reports)
-  incremental  with --incremental PERCENT: that share of new files is added, then
-               load + dbt build run again; the time is compared with the full run
+  incremental  with --incremental PERCENT: that share of the input files (a random,
+               seeded sample, so they fall among existing users and days, like
+               late and new exports) is removed from the raw tables and the
+               marts rebuilt (not timed); then the loader runs again over all
+               the input (it skips the files it has, by sha256, and adds the
+               missing ones) and dbt build runs again: that re-run is timed and
+               compared with the full run. Works on any folder input.
 
 Peak memory is the largest resident set of any process of a stage (ru_maxrss of
 the waited-for children). Prints a table of seconds, MB/s, ratio to the floor
-and peak MB.
+and peak MB. MB are 10^6 bytes of decompressed text, the unit of the generator's
+--target-mb, so --generate-mb 1000 reports about 1,000 MB. The load average is
+printed before and after: on a shared machine the figures mean little without it.
+Each stage's output goes to WORK/logs-<stage>.txt; a failing dbt build (a failed
+data test) is still timed, marked FAILED, and the script exits 1.
 
   .venv/bin/python scripts/benchmark.py                     # the real sample (../shared/data)
   .venv/bin/python scripts/benchmark.py --generate-mb 1000  # 1 GB of generated logs
@@ -25,12 +34,13 @@ import argparse
 import gzip
 import json
 import os
-import resource
+import random
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +48,10 @@ REPO = Path(__file__).resolve().parents[1]
 PYTHON = REPO / ".venv" / "bin" / "python"
 DBT = REPO / ".venv" / "bin" / "dbt"
 SAMPLE = REPO.parent / "shared" / "data"
-MEGABYTE = 1024 * 1024
+MEGABYTE = 1_000_000  # the generator's --target-mb unit
+READ_CHUNK = 4 * 1024 * 1024
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 
 @dataclass
@@ -47,20 +60,27 @@ class Stage:
     seconds: float
     peak_mb: float
     note: str = ""
+    failed: bool = False
+    megabytes: float | None = None  # data the stage handles, when not the whole data set
 
 
-def run_measured(command: list[str], env: dict[str, str], cwd: Path = REPO) -> tuple[float, float]:
-    """Run ``command`` in a fresh process tree; return (seconds, peak resident MB of any of its processes)."""
+def run_measured(command: list[str], env: dict[str, str], log: Path, cwd: Path = REPO,
+                 allow_failure: bool = False) -> tuple[float, float, int]:
+    """Run ``command`` in a fresh process tree; return (seconds, peak resident MB of any of its processes, exit code).
+
+    Its stdout and stderr go to ``log`` (dbt prints its errors on stdout). A failure stops the
+    benchmark with the log's tail, unless ``allow_failure``.
+    """
     probe = (
         "import resource, subprocess, sys, time\n"
         "started = time.perf_counter()\n"
-        "code = subprocess.run(sys.argv[1:]).returncode\n"
+        "code = subprocess.run(sys.argv[2:], stdout=open(sys.argv[1], 'w'), stderr=subprocess.STDOUT).returncode\n"
         "elapsed = time.perf_counter() - started\n"
         "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
         "print(f'BENCHMARK {elapsed} {peak} {code}', file=sys.stderr)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", probe, *command],
+        [sys.executable, "-c", probe, str(log), *command],
         cwd=cwd,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -72,9 +92,18 @@ def run_measured(command: list[str], env: dict[str, str], cwd: Path = REPO) -> t
     if not marker:
         raise SystemExit(f"benchmark: {' '.join(command)} did not run:\n{result.stderr[-2000:]}")
     _, seconds, peak, code = marker[-1].split()
-    if code != "0":
-        raise SystemExit(f"benchmark: {' '.join(command)} failed (exit {code}):\n{result.stderr[-4000:]}")
-    return float(seconds), float(peak)
+    if code != "0" and not allow_failure:
+        raise SystemExit(f"benchmark: {' '.join(command)} failed (exit {code}), log {log}:\n{tail(log)}")
+    return float(seconds), float(peak) / 1.048576, int(code)  # ru_maxrss is KiB: report 10^6-byte MB
+
+
+def tail(log: Path, characters: int = 4000) -> str:
+    return log.read_text(errors="replace")[-characters:] if log.exists() else ""
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} (1/5/15 min, {os.cpu_count()} CPUs)"
 
 
 def input_files(paths: list[Path]) -> list[Path]:
@@ -84,33 +113,65 @@ def input_files(paths: list[Path]) -> list[Path]:
     return files
 
 
+def magic(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(4)
+
+
 def decompressed_bytes(files: list[Path]) -> int:
+    """Decompressed text size; gzip is told by its bytes (as the loader does), zip members are counted one by one."""
+    def gunzipped(handle) -> int:  # type: ignore[no-untyped-def]
+        total = 0
+        while chunk := handle.read(READ_CHUNK):
+            total += len(chunk)
+        return total
+
     total = 0
     for path in files:
-        with path.open("rb") as handle:
-            is_gzip = handle.read(2) == b"\x1f\x8b"
-        if is_gzip:
+        head = magic(path)
+        if head in ZIP_MAGIC:
+            with zipfile.ZipFile(path) as archive:
+                for info in archive.infolist():
+                    if info.is_dir():
+                        continue
+                    with archive.open(info) as member:
+                        is_gzip = member.read(2) == GZIP_MAGIC
+                    if is_gzip:
+                        with archive.open(info) as member, gzip.open(member, "rb") as handle:
+                            total += gunzipped(handle)
+                    else:
+                        total += info.file_size
+        elif head[:2] == GZIP_MAGIC:
             with gzip.open(path, "rb") as handle:
-                while chunk := handle.read(4 * MEGABYTE):
-                    total += len(chunk)
+                total += gunzipped(handle)
         else:
             total += path.stat().st_size
     return total
 
 
-def floor_seconds(files: list[Path], env: dict[str, str]) -> tuple[float, float]:
+def floor_seconds(files: list[Path], env: dict[str, str], log: Path) -> tuple[float, float]:
+    """zcat -f of every input file, gzip or not (told by bytes, not by the .gz name), on all cores; zips through unzip -p."""
+    zips = [path for path in files if magic(path) in ZIP_MAGIC]
+    plain = [path for path in files if path not in set(zips)]
     listing = tempfile.NamedTemporaryFile("w", delete=False, suffix=".lst")
     with listing:
-        listing.write("\0".join(str(path) for path in files if path.suffix == ".gz"))
-    command = ["sh", "-c", f"xargs -0 -P {os.cpu_count() or 1} -n 64 zcat -f < {listing.name} > /dev/null"]
+        listing.write("\0".join(str(path) for path in plain))
+    jobs = os.cpu_count() or 1
+    script = f"xargs -r -0 -P {jobs} -n 64 zcat -f < {listing.name} > /dev/null"
+    for archive in zips:
+        script += f" && unzip -p '{archive}' | zcat -f > /dev/null"
     try:
-        return run_measured(command, env)
+        seconds, peak, _ = run_measured(["sh", "-c", script], env, log)
+        return seconds, peak
     finally:
         os.unlink(listing.name)
 
 
-def dbt_layers(target: Path) -> dict[str, float]:
-    """Seconds of SQL per layer: models by their folder (fqn), then seeds and tests."""
+def dbt_layers(target: Path) -> tuple[dict[str, float], float]:
+    """Node seconds per layer (models by their folder (fqn), then seeds and tests) and the graph's wall time.
+
+    With several threads nodes run side by side, so the layers' sum can exceed the wall time.
+    """
     results = json.loads((target / "run_results.json").read_text())
     nodes = json.loads((target / "manifest.json").read_text())
     folders = {**nodes.get("nodes", {}), **nodes.get("unit_tests", {})}
@@ -124,34 +185,114 @@ def dbt_layers(target: Path) -> dict[str, float]:
         else:
             layer = {"seed": "seeds", "test": "tests", "unit_test": "unit tests"}.get(kind, kind)
         layers[layer] = layers.get(layer, 0.0) + float(result["execution_time"])
-    return layers
+    return layers, float(results.get("elapsed_time", 0.0))
+
+
+def dbt_build(env: dict[str, str], work: Path, name: str) -> Stage:
+    """Time one ``dbt build``; a failure (e.g. a failed data test) is timed and marked, not fatal."""
+    target = work / "target"
+    (target / "run_results.json").unlink(missing_ok=True)
+    log = work / f"logs-{name.replace(' ', '-')}.txt"
+    seconds, peak, code = run_measured(
+        [str(DBT), "build", "--target-path", str(target), "--log-path", str(work / "dbt-logs")],
+        env, log, allow_failure=True)
+    parts = []
+    if (target / "run_results.json").exists():
+        layers, graph = dbt_layers(target)
+        parts = [f"{layer} {value:.1f}s" for layer, value in sorted(layers.items())]
+        parts.append(f"(node seconds, threads overlap); graph {graph:.1f}s, dbt start-up {seconds - graph:.1f}s")
+    note = "; ".join(parts)
+    if code:
+        note = f"FAILED (exit {code}, see {log}); {note}"
+    return Stage(name, seconds, peak, note, failed=bool(code))
+
+
+def relative_sources(paths: list[Path]) -> dict[str, Path]:
+    """source_file as the loader stores it (path relative to the folder given) -> the file."""
+    sources: dict[str, Path] = {}
+    for path in paths:
+        if not path.is_dir():
+            raise SystemExit(f"benchmark: --incremental needs folder inputs; {path} is not a folder")
+        for file in input_files([path]):
+            sources[file.relative_to(path).as_posix()] = file
+    return sources
+
+
+def measure_incremental(arguments: argparse.Namespace, paths: list[Path], env: dict[str, str], work: Path,
+                        full_run: float) -> list[Stage]:
+    """Withdraw PERCENT of the files from the raw tables, rebuild (untimed), then time re-load + dbt build."""
+    import duckdb  # the venv's; imported here so --help works anywhere
+
+    sources = relative_sources(paths)
+    count = max(1, round(len(sources) * arguments.incremental / 100))
+    withheld = sorted(random.Random(arguments.seed).sample(sorted(sources), count))
+    withheld_mb = decompressed_bytes([sources[name] for name in withheld]) / MEGABYTE
+    connection = duckdb.connect(env["BALANCE_SYNC_DB"])
+    try:
+        connection.execute("create temporary table withheld (source_file varchar)")
+        connection.executemany("insert into withheld values (?)", [[name] for name in withheld])
+        connection.execute("delete from raw.log_lines where source_file in (select source_file from withheld)")
+        connection.execute("delete from raw.log_files where source_file in (select source_file from withheld)")
+    finally:
+        connection.close()
+    before = dbt_build(env, work, "dbt build without the withheld files")
+    if before.failed:
+        return [before]
+    load_again, peak_load, _ = run_measured(
+        [str(PYTHON), "scripts/load_logs.py", "--progress", "plain", *map(str, paths)],
+        env, work / "logs-load-incremental.txt")
+    rebuild = dbt_build(env, work, "incremental dbt build")
+    again = load_again + rebuild.seconds
+    share = f"{count:,} files, {withheld_mb:.1f} MB"
+    before.note = f"(state before the new files; not part of the re-run) {before.note}"
+    return [
+        before,
+        Stage(f"incremental load (+{arguments.incremental:g}%)", load_again, peak_load,
+              f"{share} new; the others are read and skipped by sha256", megabytes=withheld_mb),
+        Stage("incremental dbt build", rebuild.seconds, rebuild.peak_mb, rebuild.note, rebuild.failed,
+              megabytes=withheld_mb),
+        Stage(f"incremental +{arguments.incremental:g}% (load + dbt build)", again, max(peak_load, rebuild.peak_mb),
+              f"{again / full_run:.0%} of the full run (target <= 10%)", rebuild.failed, megabytes=withheld_mb),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", type=Path, help="logs to measure (default: ../shared/data)")
-    parser.add_argument("--generate-mb", type=int, help="generate about this many MB (decompressed) of logs instead")
+    parser.add_argument("--generate-mb", type=int, help="generate about this many MB (10^6 bytes, decompressed) of logs instead")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default: %(default)s)")
     parser.add_argument("--incremental", type=float, default=0.0, metavar="PERCENT",
-                        help="also measure a re-run after adding this share of new files (generated data only)")
+                        help="also measure a re-run after adding this share (e.g. 1) of the files to a "
+                             "database built without them (folder inputs)")
     parser.add_argument("--reports", action="store_true", help="also time the reports build")
     parser.add_argument("--keep", type=Path, help="keep the work folder here instead of a temporary one")
     arguments = parser.parse_args(argv)
+    if not 0 <= arguments.incremental < 100:
+        parser.error("--incremental is a percentage of the input files, between 0 and 100")
 
     work = arguments.keep or Path(tempfile.mkdtemp(prefix="balance-sync-bench."))
     work.mkdir(parents=True, exist_ok=True)
+    try:
+        return measure(arguments, work)
+    finally:
+        if not arguments.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(arguments: argparse.Namespace, work: Path) -> int:
     database = work / "bench.duckdb"
     for stale in (database, Path(f"{database}.wal")):
         stale.unlink(missing_ok=True)
     env = {**os.environ, "BALANCE_SYNC_DB": str(database)}
     stages: list[Stage] = []
+    print(f"load average at start: {load_average()}", flush=True)
 
     if arguments.generate_mb:
         logs = work / "logs"
         shutil.rmtree(logs, ignore_errors=True)
-        seconds, peak = run_measured(
+        seconds, peak, _ = run_measured(
             [str(PYTHON), "scripts/generate_logs.py", "--out", str(logs), "--seed", str(arguments.seed),
-             "--target-mb", str(arguments.generate_mb)], env)
+             "--target-mb", str(arguments.generate_mb)], env, work / "logs-generate.txt")
         stages.append(Stage("generate", seconds, peak, "(not part of the pipeline)"))
         paths = [logs / "balance-sync-logs"]
     else:
@@ -162,44 +303,39 @@ def main(argv: list[str] | None = None) -> int:
     files = input_files(paths)
     size = decompressed_bytes(files)
     megabytes = size / MEGABYTE
-    print(f"data: {len(files):,} files, {megabytes:,.1f} MB decompressed, {sum(p.stat().st_size for p in files) / MEGABYTE:,.1f} MB on disk")
+    print(f"data: {len(files):,} files, {megabytes:,.1f} MB decompressed, "
+          f"{sum(p.stat().st_size for p in files) / MEGABYTE:,.1f} MB on disk", flush=True)
 
-    floor, floor_peak = floor_seconds(files, env)
+    floor, floor_peak = floor_seconds(files, env, work / "logs-floor.txt")
     stages.append(Stage("floor (zcat, all cores)", floor, floor_peak))
-    seconds, peak = run_measured([str(PYTHON), "scripts/load_logs.py", "--progress", "plain", *map(str, paths)], env)
+    seconds, peak, _ = run_measured([str(PYTHON), "scripts/load_logs.py", "--progress", "plain", *map(str, paths)],
+                                    env, work / "logs-load.txt")
     stages.append(Stage("load", seconds, peak))
     load_seconds = seconds
-    target = work / "target"
-    seconds, peak = run_measured([str(DBT), "build", "--target-path", str(target), "--log-path", str(work / "dbt-logs")], env)
-    layers = dbt_layers(target)
-    stages.append(Stage("dbt build", seconds, peak,
-                        "; ".join(f"{name} {value:.1f}s" for name, value in sorted(layers.items()))
-                        + f"; dbt start-up and the rest {seconds - sum(layers.values()):.1f}s"))
-    full_run = load_seconds + seconds
+    build = dbt_build(env, work, "dbt build")
+    stages.append(build)
+    full_run = load_seconds + build.seconds
     if arguments.reports and (REPO / "reports" / "scripts" / "build.sh").exists():
-        seconds, peak = run_measured([str(REPO / "reports" / "scripts" / "build.sh")], env)
+        seconds, peak, _ = run_measured([str(REPO / "reports" / "scripts" / "build.sh")], env, work / "logs-reports.txt")
         stages.append(Stage("reports build", seconds, peak))
 
-    if arguments.incremental and arguments.generate_mb:
-        extra = work / "extra"
-        shutil.rmtree(extra, ignore_errors=True)
-        extra_mb = max(1, int(arguments.generate_mb * arguments.incremental / 100))
-        run_measured([str(PYTHON), "scripts/generate_logs.py", "--out", str(extra), "--seed", str(arguments.seed + 1000),
-                      "--target-mb", str(extra_mb)], env)
-        load_again, peak_load = run_measured([str(PYTHON), "scripts/load_logs.py", "--progress", "plain", str(extra / "balance-sync-logs")], env)
-        build_again, peak_build = run_measured([str(DBT), "build", "--target-path", str(target), "--log-path", str(work / "dbt-logs")], env)
-        stages.append(Stage(f"incremental +{arguments.incremental:g}% (load + dbt build)", load_again + build_again,
-                            max(peak_load, peak_build), f"{(load_again + build_again) / full_run:.0%} of the full run"))
+    if arguments.incremental:
+        stages.extend(measure_incremental(arguments, paths, env, work, full_run))
 
     print(f"{'stage':<44} {'seconds':>8} {'MB/s':>8} {'x floor':>8} {'peak MB':>8}  notes")
     for stage in stages:
-        rate = megabytes / stage.seconds if stage.seconds else 0.0
-        print(f"{stage.name:<44} {stage.seconds:>8.2f} {rate:>8.1f} {stage.seconds / floor:>8.1f} {stage.peak_mb:>8.0f}  {stage.note}")
-    pipeline = full_run
-    print(f"{'load + dbt build':<44} {pipeline:>8.2f} {megabytes / pipeline:>8.1f} {pipeline / floor:>8.1f} "
-          f"{max(s.peak_mb for s in stages if s.name in ('load', 'dbt build')):>8.0f}")
-    if not arguments.keep:
-        shutil.rmtree(work, ignore_errors=True)
+        size = megabytes if stage.megabytes is None else stage.megabytes
+        rate = size / stage.seconds if stage.seconds else 0.0
+        ratio = stage.seconds / floor if floor else float("nan")
+        print(f"{stage.name:<44} {stage.seconds:>8.2f} {rate:>8.1f} {ratio:>8.1f} {stage.peak_mb:>8.0f}  {stage.note}")
+    peak_pipeline = max(s.peak_mb for s in stages if s.name in ("load", "dbt build"))
+    print(f"{'load + dbt build':<44} {full_run:>8.2f} {megabytes / full_run:>8.1f} "
+          f"{full_run / floor if floor else float('nan'):>8.1f} {peak_pipeline:>8.0f}")
+    print(f"load average at end: {load_average()}")
+    failed = [stage.name for stage in stages if stage.failed]
+    if failed:
+        print(f"benchmark: {', '.join(failed)} failed: the figures above are of a failing run", file=sys.stderr)
+        return 1
     return 0
 
 
