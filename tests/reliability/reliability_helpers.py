@@ -35,12 +35,22 @@ from loggen.nodefmt import js_string  # noqa: E402  (util.inspect string quoting
 
 # ---- running the product ------------------------------------------------------------------------
 
+# A loader or dbt run that takes longer than this is hung, not slow (the biggest input here is the
+# 16 MB sample: about 40 s on a busy 2-core machine).
+HANG_SECONDS = 900
+
+
+def run(command: list[str], **options: Any) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False,
+                              timeout=HANG_SECONDS, **options)
+    except subprocess.TimeoutExpired as error:
+        raise AssertionError(f"{' '.join(command[:3])} ... did not finish within {HANG_SECONDS} s: hung?") from error
+
+
 def run_loader(database: Path, *arguments: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     """``scripts/load_logs.py --database DATABASE ARGUMENTS``; fails the test with its output when it fails."""
-    result = subprocess.run(
-        [sys.executable, str(LOADER), "--progress", "plain", "--database", str(database), *arguments],
-        cwd=REPO, capture_output=True, text=True, check=False,
-    )
+    result = run([sys.executable, str(LOADER), "--progress", "plain", "--database", str(database), *arguments])
     if check:
         assert result.returncode == 0, f"loader failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return result
@@ -56,9 +66,7 @@ def dbt_env(database: Path) -> dict[str, str]:
 
 
 def dbt_build(database: Path, work: Path, *, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        dbt_command(work, "build"), cwd=REPO, env=dbt_env(database), capture_output=True, text=True, check=False,
-    )
+    result = run(dbt_command(work, "build"), env=dbt_env(database))
     if check:
         assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-8000:]}\n{result.stderr[-2000:]}"
     return result

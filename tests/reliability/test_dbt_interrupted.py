@@ -32,6 +32,7 @@ from typing import Any
 import pytest
 
 from reliability_helpers import (
+    HANG_SECONDS,
     REPO,
     StreamWriter,
     Transaction,
@@ -51,9 +52,6 @@ from reliability_helpers import (
 )
 
 pytestmark = pytest.mark.slow
-
-# A process that neither finishes nor dies within this long is hung: that is a failure, not slowness.
-HANG_SECONDS = 600
 
 
 def interrupted_build(database: Path, work: Path, marker: str, sig: signal.Signals) -> tuple[int, str]:

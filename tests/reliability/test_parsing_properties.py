@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
