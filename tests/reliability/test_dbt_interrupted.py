@@ -89,8 +89,9 @@ def describe_difference(expected: dict[str, Any], actual: dict[str, Any]) -> str
         if want_columns != got_columns:
             return f"marts.{table}: columns differ: {want_columns} != {got_columns}"
         if want_rows != got_rows:
-            missing = [row for row in want_rows if row not in set(got_rows)][:3]
-            extra = [row for row in got_rows if row not in set(want_rows)][:3]
+            got_text, want_text = {repr(row) for row in got_rows}, {repr(row) for row in want_rows}  # rows may hold lists
+            missing = [row for row in want_rows if repr(row) not in got_text][:3]
+            extra = [row for row in got_rows if repr(row) not in want_text][:3]
             return f"marts.{table}: {len(want_rows)} rows expected, {len(got_rows)} got; missing {missing}; extra {extra}"
     return "no difference"
 
@@ -98,11 +99,24 @@ def describe_difference(expected: dict[str, Any], actual: dict[str, Any]) -> str
 # The points where a build is stopped: early (intermediate models), at the first mart,
 # after some marts exist, and while data tests run.
 INTERRUPTIONS = [
-    (r"START sql table model intermediate\.", signal.SIGKILL),
-    (r"START sql table model marts\.", signal.SIGINT),
-    (r"OK created sql table model marts\.", signal.SIGKILL),
+    (r"START sql \w+ model intermediate\.", signal.SIGKILL),
+    (r"START sql \w+ model marts\.", signal.SIGINT),
+    (r"OK created sql \w+ model marts\.", signal.SIGKILL),
     (r"START test ", signal.SIGINT),
 ]
+
+
+def relations(database: Path) -> dict[str, list[str]]:
+    """The tables and views of every schema: a leftover temporary or backup relation shows here."""
+    with connect_read_only(database) as db:
+        rows = db.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_catalog = current_database() order by all"
+        ).fetchall()
+    found: dict[str, list[str]] = {}
+    for schema, table in rows:
+        found.setdefault(schema, []).append(table)
+    return found
 
 
 def test_interrupted_dbt_build_then_rerun_gives_the_same_marts(
@@ -129,6 +143,7 @@ def test_interrupted_dbt_build_then_rerun_gives_the_same_marts(
     dbt_build(interrupted, work / "interrupted")
     actual = schema_contents(interrupted, "marts")
     assert actual == expected, describe_difference(expected, actual)
+    assert relations(interrupted) == relations(reference), "relations differ (a leftover of the interrupted runs?)"
 
 
 def test_build_killed_while_replacing_older_marts_then_rerun(
@@ -155,11 +170,12 @@ def test_build_killed_while_replacing_older_marts_then_rerun(
     expected = schema_contents(reference, "marts")
     assert expected["source_files"] != before["source_files"], "the second load should have added files"
 
-    code, output = interrupted_build(database, work / "ledger", r"OK created sql table model marts\.", signal.SIGKILL)
+    code, output = interrupted_build(database, work / "ledger", r"OK created sql \w+ model marts\.", signal.SIGKILL)
     assert code != 0, f"dbt build was meant to be killed but finished:\n{output[-3000:]}"
     dbt_build(database, work / "ledger")
     actual = schema_contents(database, "marts")
     assert actual == expected, describe_difference(expected, actual)
+    assert relations(database) == relations(reference), "relations differ (a leftover of the killed run?)"
 
 
 # ---- the broken-input corpus ----------------------------------------------------------------------
