@@ -42,7 +42,12 @@ items_aggregated as (
         bool_or(message_kind = 'already_synced') as has_already_synced,
         bool_or(message_kind = 'negative_balance_refusal') as has_negative_balance_refusal,
         bool_or(message_kind = 'sync_mismatch') as has_sync_mismatch,
-        coalesce(bool_or(level = 'ERROR' and message_kind <> 'sync_mismatch'), false) as has_error,
+        -- an ERROR other than a sync mismatch, or the invocation ending in
+        -- this item with a timeout or runtime error (REPORT ... Status: ...)
+        coalesce(bool_or(
+            (level = 'ERROR' and message_kind <> 'sync_mismatch')
+            or (event_type = 'report' and regexp_matches(message, '\tStatus: (?:timeout|error)'))
+        ), false) as has_error,
         bool_or(message_kind = 'skipped_create_subscription') as has_skipped_create_subscription,
         bool_or(message_kind = 'skipped_update_payment_balance_false') as has_skipped_update_payment_balance_false,
     from request_events
