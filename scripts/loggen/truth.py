@@ -56,6 +56,12 @@ def _dec(text: str) -> Decimal:
     return Decimal(text)
 
 
+def _in_minor_units(text: str, currency: str) -> Decimal:
+    """A printed number as money of its currency: JavaScript float noise (``1809.0000000000002``) is not
+    a different amount, so values are compared at the currency's minor unit (ISO 4217)."""
+    return _dec(text).quantize(Decimal(1).scaleb(-CURRENCY_BY_CODE[currency].minor_units))
+
+
 def is_arithmetic_mismatch(tx: TransactionRecord) -> bool:
     """DOMAIN.md 3: |new - (old + s*(amount - vat))| > half a minor unit; legacy rows try ±amount and ±net."""
     half = CURRENCY_BY_CODE[tx.currency].half_minor_unit
@@ -91,7 +97,9 @@ def summarize(truth: ShardTruth) -> dict[str, Any]:
                 previous_new = _dec(user_txs[index - 1].new_balance)
                 if abs(_dec(tx.old_balance) - previous_new) > half:
                     continuity_breaks.append(tx.transaction_id)
-            key = (tx.action, _dec(tx.amount), _dec(tx.old_balance), _dec(tx.new_balance))
+            # the same movement again: equal as money of the currency, not as printed text
+            key = (tx.action, *(_in_minor_units(value, tx.currency)
+                                 for value in (tx.amount, tx.old_balance, tx.new_balance)))
             if key in first_seen:
                 duplicates.append({"transaction_id": tx.transaction_id, "duplicate_of": first_seen[key]})
             else:

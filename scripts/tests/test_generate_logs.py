@@ -289,7 +289,8 @@ def _independent_rules(blocks: list[dict[str, Any]], texts: list[str]) -> dict[s
             if abs(Decimal(current["oldBalance"]) - Decimal(previous["newBalance"])) > HALF_MINOR[current["currency"]]:
                 breaks.add(current["id"])
         for b in user_blocks:
-            signature = (b.get("action"), Decimal(b["amount"]), Decimal(b["oldBalance"]), Decimal(b["newBalance"]))
+            unit = (2 * HALF_MINOR[b["currency"]]).normalize()  # equal as money: float noise is no difference
+            signature = (b.get("action"), *(Decimal(b[name]).quantize(unit) for name in ("amount", "oldBalance", "newBalance")))
             if signature in seen:
                 duplicates.add(b["id"])
             seen.add(signature)

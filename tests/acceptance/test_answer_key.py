@@ -231,15 +231,17 @@ def test_net_amount_totals(built: Built) -> None:
     """Sums of amount - vat per currency and logged type (current layout) against the key's exact sums.
 
     The key sums the numbers exactly as printed, float noise included (``60.181000000000004`` has 15
-    decimals); the marts store money as a decimal with a fixed scale (DOMAIN.md asks for at least 6), so
-    each amount and vat is rounded to that scale once, by at most half a unit of its last place: the
-    sum of n rows may differ from the exact one by at most n units of the last place, and no more.
+    decimals). DOMAIN.md section 4 asks for exact decimals with at least 6 decimal places, so a correct
+    mart may round each amount and vat once at the 6th place or finer (the marts' decimal(38,12)
+    does at the 12th): by at most half a unit of the 6th place each, so the sum of n rows may differ
+    from the exact one by at most n millionths, and no more. Gross errors (a sign, vat not taken
+    off, a row lost or counted twice) are far larger than that.
     """
     scale = built.scalar(
         "select numeric_scale from information_schema.columns "
         "where table_schema = 'marts' and table_name = 'transactions' and column_name = 'net_amount'")
     assert scale is not None and scale >= 6, f"net_amount is not an exact decimal with >= 6 places (scale {scale})"
-    unit = Decimal(1).scaleb(-scale)
+    unit = Decimal("0.000001")
     rows = built.db.execute(
         "select currency || ':' || transaction_type, cast(sum(net_amount) as varchar), count(*) "
         "from marts.transactions where not is_type_inferred group by 1"
