@@ -5,7 +5,8 @@
     escapes, bare `undefined`, negative and float-noisy numbers. Both layouts:
     legacy (id, userId, currency, amount, vat, oldBalance, newBalance) and
     current (adds type, source, action, paymentBalance, updatePaymentBalance,
-    metadata). Money is cast from its text straight to an exact decimal.
+    metadata). Money is read from its text as an exact decimal (inspect_money:
+    never through a float; exponent notation rewritten as plain digits).
     `metadata` is a string holding JSON; only wallet_id and delivery_id are
     kept (it may hold names, e-mails and phone numbers).
 -#}
