@@ -99,16 +99,26 @@ export async function openPage(context, url) {
 	return { page, problems };
 }
 
-/** Waits until no loading skeleton is left and the DOM has stopped changing. */
+/**
+ * Waits until the page has drawn: an article with text, no loading skeleton, and the
+ * same text over three polls (750 ms), so queries started by a filter have finished.
+ */
 export async function settle(page) {
-	await page.waitForFunction(() => document.querySelectorAll('.animate-pulse').length === 0, null, {
-		timeout: 20000
-	});
-	await page.waitForLoadState('networkidle');
-	await page.waitForTimeout(300);
-	await page.waitForFunction(() => document.querySelectorAll('.animate-pulse').length === 0, null, {
-		timeout: 20000
-	});
+	const deadline = Date.now() + 30000;
+	let previous = null;
+	let stable = 0;
+	for (;;) {
+		const state = await page.evaluate(() => ({
+			loading: document.querySelectorAll('.animate-pulse').length,
+			text: document.querySelector('article')?.innerText ?? ''
+		}));
+		const ready = state.loading === 0 && state.text.length > 0;
+		stable = ready && state.text === previous ? stable + 1 : 0;
+		if (stable >= 3) return;
+		if (Date.now() > deadline) throw new Error('page did not settle within 30 s');
+		previous = state.text;
+		await page.waitForTimeout(250);
+	}
 }
 
 /** The number a BigValue shows under the given title. */
@@ -123,33 +133,80 @@ export async function bigValue(page, title) {
 	return n;
 }
 
-/** The DataTable whose header has a column titled `header`. */
-export function dataTable(page, header) {
-	return page.locator('.table-container').filter({ has: page.locator('th', { hasText: header }) }).first();
+/** The (first visible) DataTable drawing the page query `queryName`. */
+export function dataTable(page, queryName) {
+	return page.getByTestId(`DataTable-${queryName}`).filter({ visible: true }).first();
 }
 
 /** Text of every visible cell of the column titled `header`, on the table's current page. */
 export async function columnValues(table, header) {
-	const headers = await table.locator('thead th').allInnerTexts();
+	const headers = await table.locator('th[role=columnheader]').allInnerTexts();
 	const index = headers.findIndex((h) => h.trim() === header);
 	if (index < 0) throw new Error(`no column "${header}" in [${headers.join(', ')}]`);
-	return table.locator(`tbody tr td:nth-child(${index + 1})`).allInnerTexts();
+	return table.locator(`tr td:nth-child(${index + 1})`).allInnerTexts();
 }
 
 /** Picks an option of an Evidence Dropdown (its search box narrows long lists first). */
 export async function chooseDropdown(page, title, optionLabel) {
-	await page.getByRole('combobox', { name: title, exact: true }).click();
-	const popover = page.locator('[data-melt-popover-content]').last();
-	await popover.locator('input[data-cmdk-input]').fill(optionLabel);
-	await popover.getByRole('option', { name: optionLabel, exact: true }).first().click();
-	await page.keyboard.press('Escape');
+	const trigger = page.getByRole('combobox', { name: title, exact: true });
+	await trigger.click();
+	const popover = page
+		.locator('[data-melt-popover-content][data-state="open"]')
+		.filter({ has: page.locator('input[data-cmdk-input]') })
+		.last();
+	await popover.waitFor();
+	// The list is virtual (only a window of options exists in the DOM): type into its
+	// search box (which narrows query-backed lists), then scroll until the option shows.
+	const search = popover.locator('input[data-cmdk-input]');
+	const option = popover.getByRole('option', { name: optionLabel, exact: true }).first();
+	const appears = (timeout) =>
+		option.waitFor({ state: 'visible', timeout }).then(
+			() => true,
+			() => false
+		);
+	await page.waitForTimeout(200);
+	await search.fill(optionLabel);
+	if (!(await appears(2500))) {
+		await search.fill('');
+		await search.pressSequentially(optionLabel);
+	}
+	if (!(await appears(2500))) {
+		// a static option that the search does not narrow to: scroll the virtual list
+		await search.fill('');
+		for (let step = 0; !(await appears(100)); step++) {
+			if (step > 300) throw new Error(`no option "${optionLabel}" in dropdown "${title}"`);
+			await popover
+				.locator('[role=option]')
+				.last()
+				.evaluate((el) => {
+					let box = el.parentElement;
+					while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+					if (box) box.scrollTop += box.clientHeight / 2;
+				});
+		}
+	}
+	await option.click();
+	if (await popover.isVisible()) await page.keyboard.press('Escape');
+	await page.waitForFunction(
+		([label, expected]) =>
+			[...document.querySelectorAll('[role=combobox][aria-label]')].some(
+				(e) => e.getAttribute('aria-label') === label && e.textContent.includes(expected)
+			),
+		[title, optionLabel]
+	);
 	await settle(page);
 }
 
-/** Hovers a DataTable, clicks its Download button and returns the parsed CSV. */
-export async function downloadCsv(page, table) {
-	await table.hover();
-	const button = table.getByRole('button', { name: 'Download' });
+/**
+ * Downloads a CSV and returns it parsed: `target` is a DataTable (hovered, then its
+ * Download button clicked) or a button that downloads by itself.
+ */
+export async function downloadCsv(page, target) {
+	let button = target;
+	if ((await target.getAttribute('data-testid'))?.startsWith('DataTable-')) {
+		await target.hover();
+		button = target.getByRole('button', { name: 'Download' });
+	}
 	await button.waitFor({ state: 'visible' });
 	const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
 	const file = await download.path();
