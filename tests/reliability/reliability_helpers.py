@@ -6,12 +6,14 @@ paths), so it never touches the developer's database or another test's files.
 
 from __future__ import annotations
 
+import atexit
 import gzip
 import itertools
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -56,9 +58,35 @@ def run_loader(database: Path, *arguments: str, check: bool = True) -> subproces
     return result
 
 
+# The dbt project as it was when the session's first dbt command ran: a test that compares two
+# builds must not see a model change that someone saves in the checkout between them.
+DBT_PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses", "snapshots")
+_project_snapshot: Path | None = None
+
+
+def dbt_project() -> Path:
+    """A private copy of the repo's dbt project (SQL and YAML only), made once per session."""
+    global _project_snapshot
+    if _project_snapshot is None:
+        snapshot = Path(tempfile.mkdtemp(prefix="reliability_dbt_project_"))
+        for part in DBT_PROJECT_PARTS:
+            source = REPO / part
+            if source.is_dir():
+                shutil.copytree(source, snapshot / part, ignore=lambda folder, names: [
+                    name for name in names
+                    if not (Path(folder, name).is_dir() or name.endswith((".sql", ".yml", ".yaml", ".csv", ".md")))])
+            elif source.is_file():
+                shutil.copyfile(source, snapshot / part)
+        atexit.register(shutil.rmtree, snapshot, True)
+        _project_snapshot = snapshot
+    return _project_snapshot
+
+
 def dbt_command(work: Path, *arguments: str) -> list[str]:
-    """A dbt command line with this test's own target and log paths (never the repo's target/)."""
-    return [str(DBT), *arguments, "--target-path", str(work / "dbt_target"), "--log-path", str(work / "dbt_logs")]
+    """A dbt command line on the project snapshot, with this test's own target and log paths."""
+    project = dbt_project()
+    return [str(DBT), *arguments, "--project-dir", str(project), "--profiles-dir", str(project),
+            "--target-path", str(work / "dbt_target"), "--log-path", str(work / "dbt_logs")]
 
 
 def dbt_env(database: Path) -> dict[str, str]:
