@@ -4,6 +4,8 @@
 // Run with: BALANCE_SYNC_DB=<db> npm test  (after `npm run sources && npm run build`).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import {
 	bigValue,
 	chooseDropdown,
@@ -18,6 +20,7 @@ import {
 	startBrowser,
 	startSite
 } from './harness.mjs';
+import { BUILD_DIR } from '../scripts/reports_paths.mjs';
 
 const skip = missingPrerequisite();
 if (skip) console.log(`# skipping the browser tests: ${skip}`);
@@ -364,6 +367,22 @@ describe('reports in a headless browser', { skip: skip ?? false }, () => {
 		assert.deepEqual(csv.rows.map((r) => r.transaction_id).sort(), expected.map((r) => r.transaction_id).sort());
 		assert.deepEqual(problems, []);
 		await page.close();
+	});
+
+	test('the shipped data holds no e-mail address or international phone number', async () => {
+		const files = fs
+			.readdirSync(path.join(BUILD_DIR, 'data'), { recursive: true })
+			.filter((f) => String(f).endsWith('.parquet'))
+			.map((f) => path.join(BUILD_DIR, 'data', String(f)));
+		assert.ok(files.length >= 10, `parquet files shipped: ${files.length}`);
+		for (const file of files) {
+			const hits = await db.rows(
+				`select cast(t as varchar) as row from read_parquet('${file.replaceAll("'", "''")}') as t
+				 where regexp_matches(cast(t as varchar), '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\\.[A-Za-z]{2,}|\\+[0-9]{9,15}\\b')
+				 limit 3`
+			);
+			assert.deepEqual(hits, [], `personal data in ${path.basename(file)}`);
+		}
 	});
 
 	test('no request left 127.0.0.1', () => {
