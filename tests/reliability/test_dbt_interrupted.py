@@ -22,6 +22,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -405,3 +406,37 @@ def test_no_line_is_lost_and_each_is_in_exactly_one_event(corpus_build: CorpusBu
             "select line_number from marts.log_events where source_file = ? order by line_number limit 1", [tail]
         ).fetchone()
         assert first == (1,), "the lines before the first event start of a file must form an event"
+
+
+def test_dbt_build_while_another_process_holds_the_database_fails_clearly_and_corrupts_nothing(
+    generated: tuple[Path, dict[str, Any]], work: Path
+) -> None:
+    """One writer at a time: `dbt build` against a DuckDB file another process holds stops with a lock error
+    that names the file; once the holder is gone, a build runs as if nothing had happened."""
+    logs, _ = generated
+    database = work / "shared.duckdb"
+    run_loader(database, str(logs))
+    with connect_read_only(database) as db:
+        raw_before = db.execute("select count(*), sum(hash(line)) from raw.log_lines").fetchone()
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+         "print('holding', flush=True); time.sleep(600)", str(database)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        blocked = dbt_build(database, work, check=False)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert blocked.returncode != 0, "dbt build must not run against a database another process writes"
+    assert re.search(r"(?i)lock", blocked.stdout + blocked.stderr), blocked.stdout[-3000:]
+    assert database.name in blocked.stdout + blocked.stderr, "the lock error should name the database file"
+
+    build = build_outcome(database, work)  # data tests may fail for their own reasons; no model may error
+    with connect_read_only(database) as db:
+        assert db.execute("select count(*), sum(hash(line)) from raw.log_lines").fetchone() == raw_before
+        assert db.execute("select count(*) from marts.transactions").fetchone()[0] > 0
+    errors = [problem for problem in build[1] if problem.startswith("ERROR")]
+    assert not errors, f"the build after the holder left must create every model: {errors}"
