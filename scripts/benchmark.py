@@ -6,7 +6,9 @@ Stages (each run as its own process, in a fresh DuckDB file):
   load         scripts/load_logs.py
   dbt          dbt build; its run_results.json is summed per layer (seeds, staging,
                intermediate, marts, tests) on top of dbt's own start-up cost
-  reports      the reports build (when reports/scripts/build.sh exists and --reports)
+  reports      with --reports: `npm run sources` (Evidence runs the source queries on
+               the marts) and `npm run build` (the static site) in reports/; this
+               rewrites reports/build and reports/.evidence of this checkout
   incremental  with --incremental PERCENT: that share of the input files (a random,
                seeded sample, so they fall among existing users and days, like
                late and new exports) is removed from the raw tables and the
@@ -207,6 +209,19 @@ def dbt_build(env: dict[str, str], work: Path, name: str) -> Stage:
     return Stage(name, seconds, peak, note, failed=bool(code))
 
 
+def measure_reports(env: dict[str, str], work: Path) -> list[Stage]:
+    """Time the Evidence source queries and the static build, as reports/package.json defines them."""
+    reports = REPO / "reports"
+    npm = shutil.which("npm")
+    if npm is None or not (reports / "node_modules").is_dir():
+        raise SystemExit("benchmark: --reports needs npm and reports/node_modules (run `npm ci` in reports/)")
+    stages = []
+    for script in ("sources", "build"):
+        seconds, peak, _ = run_measured([npm, "run", script], env, work / f"logs-reports-{script}.txt", cwd=reports)
+        stages.append(Stage(f"reports {script} (npm run {script})", seconds, peak))
+    return stages
+
+
 def relative_sources(paths: list[Path]) -> dict[str, Path]:
     """source_file as the loader stores it (path relative to the folder given) -> the file."""
     sources: dict[str, Path] = {}
@@ -315,9 +330,8 @@ def measure(arguments: argparse.Namespace, work: Path) -> int:
     build = dbt_build(env, work, "dbt build")
     stages.append(build)
     full_run = load_seconds + build.seconds
-    if arguments.reports and (REPO / "reports" / "scripts" / "build.sh").exists():
-        seconds, peak, _ = run_measured([str(REPO / "reports" / "scripts" / "build.sh")], env, work / "logs-reports.txt")
-        stages.append(Stage("reports build", seconds, peak))
+    if arguments.reports:
+        stages.extend(measure_reports(env, work))
 
     if arguments.incremental:
         stages.extend(measure_incremental(arguments, paths, env, work, full_run))
