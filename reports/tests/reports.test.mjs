@@ -369,6 +369,21 @@ describe('reports in a headless browser', { skip: skip ?? false }, () => {
 		await page.close();
 	});
 
+	test('the exact reconciliation summary and the issue list count the same issues', async (t) => {
+		// the two sources repeat the issue rules (one is bounded, one aggregated): keep them in step
+		const shippedIssues = await db.value(`select count(*) from ${shipped('reconciliation_issues')}`);
+		if (shippedIssues >= 100000) return t.skip('issue list is at its 100,000-row bound');
+		const list = await db.rows(
+			`select issue_type, currency, count(*)::bigint as n from ${shipped('reconciliation_issues')} group by all`
+		);
+		const summary = await db.rows(
+			`select issue_type, currency, sum(issue_count)::bigint as n from ${shipped('reconciliation_summary')}
+			 group by all`
+		);
+		const key = (r) => `${r.issue_type}/${r.currency ?? '(unknown)'}=${r.n}`;
+		assert.deepEqual(list.map(key).sort(), summary.map(key).sort());
+	});
+
 	test('the shipped data holds no e-mail address or international phone number', async () => {
 		const files = fs
 			.readdirSync(path.join(BUILD_DIR, 'data'), { recursive: true })
