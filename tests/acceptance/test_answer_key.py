@@ -56,16 +56,24 @@ class Built:
     build_output: str
     broken_sources: list[str]  # source_file of the --broken files, as stored in raw.log_files
 
+    def rows(self, sql: str, parameters: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        try:
+            return self.db.execute(sql, parameters or []).fetchall()
+        except duckdb.CatalogException as error:
+            if self.build_returncode:
+                pytest.fail(f"a mart is missing because dbt build failed (see test_dbt_build_passes): {error}")
+            raise
+
     def scalar(self, sql: str, parameters: list[Any] | None = None) -> Any:
-        row = self.db.execute(sql, parameters or []).fetchone()
-        assert row is not None
-        return row[0]
+        rows = self.rows(sql, parameters)
+        assert rows
+        return rows[0][0]
 
     def pairs(self, sql: str, parameters: list[Any] | None = None) -> dict[Any, Any]:
-        return dict(self.db.execute(sql, parameters or []).fetchall())
+        return dict(self.rows(sql, parameters))
 
     def ids(self, sql: str, parameters: list[Any] | None = None) -> list[Any]:
-        return sorted(row[0] for row in self.db.execute(sql, parameters or []).fetchall())
+        return sorted(row[0] for row in self.rows(sql, parameters))
 
     def has_table(self, schema: str, table: str) -> bool:
         return bool(self.scalar(
@@ -122,6 +130,9 @@ def test_files_and_lines(built: Built) -> None:
     assert built.scalar(f"select count(*) from marts.source_files where status = 'loaded' and {good}") == totals["files"]
     assert built.scalar(f"select sum(line_count) from marts.source_files where {good}") == totals["lines"]
     assert built.scalar(f"select count(*) from raw.log_lines where {good}") == totals["lines"]
+    # every good file ends with a line feed: its bytes are its lines' bytes plus one per line
+    assert built.scalar(f"select sum(strlen(line)) + count(*) from raw.log_lines where {good}") \
+        == totals["decompressed_bytes"]
     assert built.scalar(f"select sum(line_count) from marts.log_events where {good}") == totals["lines"]
     assert built.scalar("select count(*) from raw.log_lines where line like 'XRAY%'") == totals["xray_lines"]
     with_broken = built.key.get("totals_with_broken")
@@ -242,10 +253,9 @@ def test_net_amount_totals(built: Built) -> None:
         "where table_schema = 'marts' and table_name = 'transactions' and column_name = 'net_amount'")
     assert scale is not None and scale >= 6, f"net_amount is not an exact decimal with >= 6 places (scale {scale})"
     unit = Decimal("0.000001")
-    rows = built.db.execute(
+    rows = built.rows(
         "select currency || ':' || transaction_type, cast(sum(net_amount) as varchar), count(*) "
-        "from marts.transactions where not is_type_inferred group by 1"
-    ).fetchall()
+        "from marts.transactions where not is_type_inferred group by 1")
     actual = {name: (Decimal(total), count) for name, total, count in rows}
     expected = {name: Decimal(str(total)) for name, total in built.key["transactions"]["net_amount_totals"].items()}
     assert sorted(actual) == sorted(expected)
@@ -282,8 +292,8 @@ def test_overdrafts(built: Built) -> None:
         == expected["refused_without_transaction_block"]
     actual = {
         transaction_id: {"user_id": user_id, "was_blocked": was_blocked, "has_transaction_block": has_block}
-        for transaction_id, user_id, was_blocked, has_block in built.db.execute(
-            "select transaction_id, user_id, was_blocked, has_transaction_block from marts.overdrafts").fetchall()
+        for transaction_id, user_id, was_blocked, has_block in built.rows(
+            "select transaction_id, user_id, was_blocked, has_transaction_block from marts.overdrafts")
     }
     wanted = {
         detail["transaction_id"]: {name: detail[name] for name in ("user_id", "was_blocked", "has_transaction_block")}
@@ -326,10 +336,9 @@ def test_duplicates(built: Built) -> None:
     if not built.has_table("marts", "reconciliation_issues"):
         pytest.skip("marts.reconciliation_issues is not built yet: the key's duplicates are not checked")
     expected = built.key["duplicates"]
-    actual = built.db.execute(
+    actual = built.rows(
         "select transaction_id, related_transaction_id from marts.reconciliation_issues "
-        "where issue_type = 'duplicate_content'"
-    ).fetchall()
+        "where issue_type = 'duplicate_content'")
     assert sorted(actual) == sorted((pair["transaction_id"], pair["duplicate_of"]) for pair in expected["pairs"])
     assert len(actual) == expected["count"]
 
@@ -344,11 +353,11 @@ def test_broken_files(built: Built) -> None:
         return
     assert len(broken) == len(built.broken_sources)
     for bad, source_file in zip(broken, built.broken_sources):
-        row = built.db.execute(
+        found = built.rows(
             "select status, size_bytes, line_count, event_count, transaction_count, has_invalid_utf8, error "
-            "from marts.source_files where source_file = ?", [source_file]).fetchone()
-        assert row is not None, f"{bad['name']}: {source_file} not in marts.source_files"
-        status, size_bytes, line_count, event_count, transactions, invalid_utf8, error = row
+            "from marts.source_files where source_file = ?", [source_file])
+        assert len(found) == 1, f"{bad['name']}: {source_file} not once in marts.source_files"
+        status, size_bytes, line_count, event_count, transactions, invalid_utf8, error = found[0]
         label = f"{bad['name']} ({source_file})"
         assert status == bad["expected_status"], f"{label}: status {status}, error {error!r}"
         assert size_bytes == bad["size_bytes"], label
