@@ -69,3 +69,18 @@
         coalesce(sum(net_amount) filter (where is_refused), 0) as refused_net_amount,
         count(*) filter (where is_type_inferred) as inferred_type_count,
 {%- endmacro %}
+
+{#- money x rate (a decimal with few places, e.g. a VAT rate to 4 places) as
+    money, exact to the money type's 12 places. The plain product of a
+    decimal(38,12) and a decimal(10,4) has 16 places, which leaves only 22
+    digits before the point and overflows on large (valid) amounts; so the
+    whole part and the fraction are multiplied apart, each product cast to
+    money (the whole part's exactly, the fraction's rounded at 12 places,
+    as the result would be anyway). The caller keeps the product within the
+    money range. -#}
+{% macro accounting_money_times_rate(money, rate) -%}
+    (
+        cast(cast(trunc({{ money }}) as decimal(38, 0)) * {{ rate }} as {{ money_type() }})
+        + cast(({{ money }} - trunc({{ money }})) * {{ rate }} as {{ money_type() }})
+    )
+{%- endmacro %}

@@ -10,7 +10,13 @@
       previous block and, separately, the previous *ledger* block, i.e.
       skipping the attempts the service refused (outcome
       blocked_negative_balance): a refused attempt never moved the balance,
-      so the next transaction starts from the balance before it.
+      so the next transaction starts from the balance before it;
+    - the balance chain of the roll-forward (previous_ledger_*, ledger_gap,
+      is_first/last_ledger_in_month) runs over the ledger blocks whose old
+      and new balance are both known (has_known_balances): a block cut
+      short by the export (or logging `undefined`) has no balance to chain
+      from or to, so it is skipped like a refused attempt and its move, if
+      any, shows up in the next known block's gap.
 -#}
 with
 
@@ -60,6 +66,7 @@ categorised as (
         transactions.is_overdraft,
         transactions.outcome,
         transactions.outcome = 'blocked_negative_balance' as is_refused,
+        transactions.old_balance is not null and transactions.new_balance is not null as has_known_balances,
         transactions.logged_at,
         cast(transactions.logged_at as date) as activity_date,
         cast({{ dbt.date_trunc('month', 'transactions.logged_at') }} as date) as activity_month,
@@ -94,19 +101,23 @@ user_history as (
         sum(case when is_refused then 0 else 1 end) over (
             user_order rows between unbounded preceding and current row
         ) as ledger_count_so_far,
-        last_value(case when not is_refused then transaction_id end ignore nulls) over (
+        -- the balance chain: ledger blocks with both balances known
+        last_value(case when is_known_ledger then transaction_id end ignore nulls) over (
             user_order rows between unbounded preceding and 1 preceding
         ) as last_ledger_transaction_id_before,
-        last_value(case when not is_refused then new_balance end ignore nulls) over (
+        last_value(case when is_known_ledger then new_balance end ignore nulls) over (
             user_order rows between unbounded preceding and 1 preceding
         ) as last_ledger_new_balance_before,
-        coalesce(sum(case when is_refused then 0 else 1 end) over (
+        coalesce(sum(case when is_known_ledger then 1 else 0 end) over (
             month_order rows between unbounded preceding and 1 preceding
         ), 0) as ledger_count_before_in_month,
-        coalesce(sum(case when is_refused then 0 else 1 end) over (
+        coalesce(sum(case when is_known_ledger then 1 else 0 end) over (
             month_order rows between 1 following and unbounded following
         ), 0) as ledger_count_after_in_month,
-    from categorised
+    from (
+        select *, not is_refused and has_known_balances as is_known_ledger,
+        from categorised
+    ) as categorised
     window
         user_order as (
             partition by user_id, currency
@@ -127,14 +138,15 @@ final as (
             last_ledger_transaction_id_before,
             last_ledger_new_balance_before,
             ledger_count_before_in_month,
-            ledger_count_after_in_month
+            ledger_count_after_in_month,
+            is_known_ledger
         ),
         case when not is_refused then ledger_count_so_far end as ledger_sequence_number,
-        case when not is_refused then last_ledger_transaction_id_before end as previous_ledger_transaction_id,
-        case when not is_refused then last_ledger_new_balance_before end as previous_ledger_new_balance,
-        case when not is_refused then old_balance - last_ledger_new_balance_before end as ledger_gap,
-        not is_refused and ledger_count_before_in_month = 0 as is_first_ledger_in_month,
-        not is_refused and ledger_count_after_in_month = 0 as is_last_ledger_in_month,
+        case when is_known_ledger then last_ledger_transaction_id_before end as previous_ledger_transaction_id,
+        case when is_known_ledger then last_ledger_new_balance_before end as previous_ledger_new_balance,
+        case when is_known_ledger then old_balance - last_ledger_new_balance_before end as ledger_gap,
+        is_known_ledger and ledger_count_before_in_month = 0 as is_first_ledger_in_month,
+        is_known_ledger and ledger_count_after_in_month = 0 as is_last_ledger_in_month,
     from user_history
 
 )

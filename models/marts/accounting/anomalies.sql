@@ -263,7 +263,11 @@ vat_checked as (
     select
         transactions.*,
         vat_rates.usual_vat_rate,
-        transactions.net_amount * vat_rates.usual_vat_rate as usual_vat,
+        -- null when the product lies beyond the money type's range (flagged below)
+        case
+            when abs(cast(transactions.net_amount as double) * cast(vat_rates.usual_vat_rate as double)) < 1e25
+                then {{ accounting_money_times_rate('transactions.net_amount', 'vat_rates.usual_vat_rate') }}
+        end as usual_vat,
     from transactions
     inner join vat_rates
         on transactions.currency = vat_rates.currency
@@ -292,6 +296,7 @@ vat_rates_off as (
             || ' gives ' || {{ accounting_money_text('usual_vat') }} as details,
     from vat_checked
     where abs(vat - usual_vat) > half_minor_unit
+        or (usual_vat is null and net_amount is not null)
 
 ),
 

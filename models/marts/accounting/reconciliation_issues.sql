@@ -202,6 +202,10 @@ duplicate_contents as (
             || ' s earlier' as details,
     from content_ranked
     where content_rank > 1
+        -- unknown is not "the same": blocks cut before their amount or balances never match
+        and amount is not null
+        and old_balance is not null
+        and new_balance is not null
 
 ),
 
