@@ -80,6 +80,12 @@
 
 {% macro duckdb__inspect_money(raw_value) -%}
     case
+        -- fast path, same value: DuckDB casts text to a decimal of up to 18
+        -- digits (int64) ~100 times faster than to a wider one, and a number
+        -- with at most 10 integer and 8 decimal digits fits decimal(18, 8)
+        -- exactly; float-noisy texts with more decimals take the exact wide cast
+        when regexp_full_match({{ raw_value }}, '-?\d{1,10}(?:\.\d{0,8})?')
+            then cast(try_cast({{ raw_value }} as decimal(18, 8)) as {{ money_type() }})
         when regexp_full_match({{ raw_value }}, '-?(?:\d+\.?\d*|\.\d+)') then try_cast({{ raw_value }} as {{ money_type() }})
         when regexp_full_match({{ raw_value }}, '-?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+') then try_cast(
             list_transform(
