@@ -10,7 +10,18 @@ with
 
 all_events as (
 
-    select * from {{ ref('int_log_events_classified') }}
+    -- only the columns used, and the text of the platform lines only: the
+    -- CTE is read several times, so DuckDB may materialize it
+    select
+        source_file,
+        event_order_in_file,
+        logged_at,
+        event_type,
+        message_kind,
+        level,
+        request_id,
+        case when event_type in ('start', 'report', 'init_report') then message end as message,
+    from {{ ref('int_log_events_classified') }}
 
 ),
 
