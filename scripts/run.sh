@@ -25,7 +25,9 @@ if [ ${#paths[@]} -eq 0 ]; then
 fi
 
 .venv/bin/python scripts/load_logs.py "${paths[@]}"
-.venv/bin/dbt build --quiet --warn-error-options '{"error": []}' || {
+# Unit tests check the SQL, not the data: scripts/test.sh runs them; the main
+# job runs every data test and contract.
+.venv/bin/dbt build --exclude-resource-type unit_test || {
     echo "run: dbt build failed; see the messages above (full log in logs/dbt.log)" >&2
     exit 1
 }

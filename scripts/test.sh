@@ -26,6 +26,7 @@ export BALANCE_SYNC_DB="$work/generated.duckdb"
 .venv/bin/python scripts/generate_logs.py --out "$work/logs" --seed 7
 .venv/bin/python scripts/load_logs.py --progress plain "$work/logs/balance-sync-logs"
 .venv/bin/dbt build --target-path "$work/target" --log-path "$work/logs-dbt"
+.venv/bin/dbt docs generate --target-path "$work/target" --log-path "$work/logs-dbt" --quiet
 
 if [ -x reports/scripts/test.sh ]; then
     echo "== reports: build and browser tests"
