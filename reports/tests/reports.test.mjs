@@ -169,7 +169,7 @@ describe('reports in a headless browser', { skip: skip ?? false }, () => {
 			const input = page.getByPlaceholder('text, id, amount…');
 			const [{ request_id: requestId }] = await db.rows(
 				`select request_id from ${events} where request_id is not null and message ilike '%' || request_id || '%'
-				 order by event_id limit 1`
+				 order by source_file, line_number limit 1`
 			);
 			await input.fill(requestId.toUpperCase());
 			await settle(page);
@@ -206,7 +206,7 @@ describe('reports in a headless browser', { skip: skip ?? false }, () => {
 		test('clicking a column title sorts the rows shown', async () => {
 			const table = dataTable(page, 'shown_events');
 			const header = table.locator('th[role=columnheader]', { hasText: /^\s*Line\s*$/ });
-			const shownLines = `select line_number from ${events} order by logged_at desc, event_id desc limit 1000`;
+			const shownLines = `select line_number from ${events} order by logged_at desc, source_file desc, line_number desc limit 1000`;
 			await header.click();
 			await settle(page);
 			const ascending = (await columnValues(table, 'Line')).map((v) => Number(v.replace(/,/g, '')));
