@@ -3,7 +3,9 @@
 # build and serve the reports.
 #   scripts/run.sh [PATH ...]
 # PATH: folders, .zip files or single log files. Without one it loads what is
-# in data/; when data/ is empty it generates sample logs (scripts/generate_logs.py).
+# in data/; when data/ is empty, the real sample logs in ../shared/data where
+# that folder exists (a developer's checkout), else generated sample logs
+# (scripts/generate_logs.py).
 # The DuckDB file is $BALANCE_SYNC_DB (default: balance_sync.duckdb here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +19,10 @@ if [ ${#paths[@]} -eq 0 ]; then
         [ "$(basename "$entry")" = README.md ] || paths+=("$entry")
     done
     shopt -u dotglob
+fi
+if [ ${#paths[@]} -eq 0 ] && [ -d ../shared/data/balance-sync-logs ]; then
+    echo "run: data/ is empty, so loading the sample logs in ../shared/data (drop your own logs in data/)"
+    paths=(../shared/data)
 fi
 if [ ${#paths[@]} -eq 0 ]; then
     echo "run: data/ is empty, so generating sample logs in .sample-logs/ (drop your own logs in data/)"
