@@ -10,19 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { BUILD_DIR, REPORTS_DIR, databasePath } from './reports_paths.mjs';
-import { openPage, startBrowser, startSite } from '../tests/harness.mjs';
-
-const PAGES = [
-	'/',
-	'/overdrafts/',
-	'/sync-mismatches/',
-	'/reconciliation/',
-	'/users/',
-	'/log-explorer/',
-	'/operations/',
-	'/data-quality/',
-	'/how-to-read/'
-];
+import { PAGES, openPage, startBrowser, startSite } from '../tests/harness.mjs';
 
 function timed(label, args) {
 	const start = performance.now();

@@ -10,6 +10,19 @@ import { chromium } from 'playwright-core';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { BUILD_DIR, REPORTS_DIR, SOURCE_DIR, databasePath } from '../scripts/reports_paths.mjs';
 
+// Every page of the site: the browser tests open each, the benchmark times each.
+export const PAGES = [
+	'/',
+	'/overdrafts/',
+	'/sync-mismatches/',
+	'/reconciliation/',
+	'/users/',
+	'/log-explorer/',
+	'/operations/',
+	'/data-quality/',
+	'/how-to-read/'
+];
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
 	'--headless',

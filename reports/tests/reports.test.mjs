@@ -17,6 +17,7 @@ import {
 	openPage,
 	settle,
 	shipped,
+	PAGES,
 	startBrowser,
 	startSite
 } from './harness.mjs';
@@ -24,18 +25,6 @@ import { BUILD_DIR } from '../scripts/reports_paths.mjs';
 
 const skip = missingPrerequisite();
 if (skip) console.log(`# skipping the browser tests: ${skip}`);
-
-const PAGES = [
-	'/',
-	'/overdrafts/',
-	'/sync-mismatches/',
-	'/reconciliation/',
-	'/users/',
-	'/log-explorer/',
-	'/operations/',
-	'/data-quality/',
-	'/how-to-read/'
-];
 
 let site;
 let browser;
