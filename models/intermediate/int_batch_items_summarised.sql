@@ -10,18 +10,21 @@ request_events as (
 
     select * from {{ ref('int_log_events_classified') }}
     where request_id is not null
+    {{ file_local_filter('and') }}
 
 ),
 
 refusals as (
 
     select * from {{ ref('int_negative_balance_refusals') }}
+    {{ file_local_filter() }}
 
 ),
 
 transactions as (
 
     select * from {{ ref('int_transactions_parsed') }}
+    {{ file_local_filter() }}
 
 ),
 

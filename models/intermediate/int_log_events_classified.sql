@@ -13,6 +13,7 @@ with
 assembled_events as (
 
     select * from {{ ref('int_log_events_assembled') }}
+    {{ file_local_filter() }}
 
 ),
 

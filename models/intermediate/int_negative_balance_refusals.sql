@@ -11,6 +11,7 @@ refusal_events as (
 
     select * from {{ ref('int_log_events_classified') }}
     where message_kind = 'negative_balance_refusal'
+    {{ file_local_filter('and') }}
 
 ),
 

@@ -9,12 +9,14 @@ with
 sync_mismatches as (
 
     select * from {{ ref('int_sync_mismatches_parsed') }}
+    {{ file_local_filter() }}
 
 ),
 
 transactions as (
 
     select * from {{ ref('int_transactions_parsed') }}
+    {{ file_local_filter() }}
 
 ),
 

@@ -10,6 +10,7 @@ sync_mismatch_events as (
 
     select * from {{ ref('int_log_events_classified') }}
     where message_kind = 'sync_mismatch'
+    {{ file_local_filter('and') }}
 
 ),
 

@@ -11,12 +11,24 @@
     - Continuity per user and currency in (logged_at, transaction_id) order.
     - Overdraft: new_balance < 0 or refused by the service.
     - Outcome from the messages of the batch item.
+
+    Incremental by user (macros/incremental_users.sql): a run recomputes the
+    whole history of every user touched by new, changed or removed files.
 -#}
+{{ config(
+    pre_hook=[
+        "{{ collect_affected_users(ref('int_transactions_parsed'), 'was_refused') }}",
+        "{{ delete_rows_of_affected_users() }}",
+    ],
+    post_hook=["{{ drop_affected_users() }}"],
+) }}
+
 with
 
 transactions as (
 
     select * from {{ ref('int_transactions_parsed') }}
+    {{ affected_users_filter() }}
 
 ),
 

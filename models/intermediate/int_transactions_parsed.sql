@@ -16,6 +16,7 @@ transaction_block_events as (
 
     select * from {{ ref('int_log_events_classified') }}
     where message_kind = 'transaction_block'
+    {{ file_local_filter('and') }}
 
 ),
 

@@ -5,6 +5,11 @@
     an INIT_START in its log stream (time order) with no START between, or
     whose REPORT has an `Init Duration`; a failed init is an INIT_REPORT with
     `Status: error` in that stretch.
+
+    An invocation lives in one log stream, so in one file: the model is
+    incremental by file (macros/incremental_files.sql) and every step is
+    keyed on (source_file, request_id). Should a RequestId ever appear in
+    two files, the uniqueness test on request_id fails.
 -#}
 with
 
@@ -22,6 +27,7 @@ all_events as (
         request_id,
         case when event_type in ('start', 'report', 'init_report') then message end as message,
     from {{ ref('int_log_events_classified') }}
+    {{ file_local_filter() }}
 
 ),
 
@@ -66,6 +72,7 @@ inits_before_start as (
 start_inits as (
 
     select
+        lifecycle_events.source_file,
         lifecycle_events.request_id,
         bool_or(coalesce(inits_before_start.has_init_start, false)) as follows_init_start,
         bool_or(coalesce(inits_before_start.has_failed_init, false)) as has_failed_init,
@@ -74,35 +81,36 @@ start_inits as (
         on lifecycle_events.source_file = inits_before_start.source_file
         and lifecycle_events.starts_before = inits_before_start.starts_before
     where lifecycle_events.event_type = 'start'
-    group by lifecycle_events.request_id
+    group by lifecycle_events.source_file, lifecycle_events.request_id
 
 ),
 
 starts as (
 
     select
+        source_file,
         request_id,
-        arg_min(source_file, logged_at) as source_file,
         min(logged_at) as started_at,
         arg_min(regexp_extract(message, 'Version: (\S+)', 1), logged_at) as function_version,
     from events
     where event_type = 'start'
-    group by request_id
+    group by source_file, request_id
 
 ),
 
 ends as (
 
-    select request_id, max(logged_at) as ended_at
+    select source_file, request_id, max(logged_at) as ended_at
     from events
     where event_type = 'end'
-    group by request_id
+    group by source_file, request_id
 
 ),
 
 reports_parsed as (
 
     select
+        source_file,
         request_id,
         logged_at,
         try_cast(regexp_extract(message, '\tDuration: ([0-9.]+) ms', 1) as decimal(18, 3)) as duration_ms,
@@ -119,6 +127,7 @@ reports_parsed as (
 reports as (
 
     select
+        source_file,
         request_id,
         arg_max(duration_ms, logged_at) as duration_ms,
         arg_max(billed_duration_ms, logged_at) as billed_duration_ms,
@@ -127,20 +136,21 @@ reports as (
         max(init_duration_ms) as init_duration_ms,
         arg_max(report_status, logged_at) as report_status,
     from reports_parsed
-    group by request_id
+    group by source_file, request_id
 
 ),
 
 application_counts as (
 
     select
+        source_file,
         request_id,
         count(*) filter (where message_kind = 'processing_message') as message_count,
         count(*) filter (where message_kind = 'transaction_block') as transaction_count,
         count(*) filter (where level = 'ERROR') as error_count,
         count(*) filter (where event_type = 'application') as application_event_count,
     from events
-    group by request_id
+    group by source_file, request_id
 
 ),
 
@@ -166,13 +176,17 @@ final as (
         coalesce(application_counts.application_event_count, 0) as application_event_count,
     from starts
     left join ends
-        on starts.request_id = ends.request_id
+        on starts.source_file = ends.source_file
+        and starts.request_id = ends.request_id
     left join reports
-        on starts.request_id = reports.request_id
+        on starts.source_file = reports.source_file
+        and starts.request_id = reports.request_id
     left join application_counts
-        on starts.request_id = application_counts.request_id
+        on starts.source_file = application_counts.source_file
+        and starts.request_id = application_counts.request_id
     left join start_inits
-        on starts.request_id = start_inits.request_id
+        on starts.source_file = start_inits.source_file
+        and starts.request_id = start_inits.request_id
 
 )
 

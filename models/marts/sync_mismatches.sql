@@ -1,14 +1,17 @@
+{#- One row per "not in sync" ERROR; incremental by file (macros/incremental_files.sql). -#}
 with
 
 sync_mismatches as (
 
     select * from {{ ref('int_sync_mismatches_linked') }}
+    {{ file_local_filter() }}
 
 ),
 
 transactions as (
 
-    select * from {{ ref('int_transactions_evaluated') }}
+    select * from {{ ref('int_transactions_parsed') }}
+    {{ file_local_filter() }}
 
 ),
 

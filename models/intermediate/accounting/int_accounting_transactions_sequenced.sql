@@ -17,12 +17,27 @@
       short by the export (or logging `undefined`) has no balance to chain
       from or to, so it is skipped like a refused attempt and its move, if
       any, shows up in the next known block's gap.
+
+    Incremental by user, like int_transactions_evaluated
+    (macros/incremental_users.sql): a run recomputes the whole history of
+    every user touched by new, changed or removed files.
 -#}
+{{ config(
+    pre_hook=[
+        "{{ collect_affected_users(ref('transactions'), 'is_refused') }}",
+        "{{ delete_rows_of_affected_users() }}",
+    ],
+    post_hook=["{{ drop_affected_users() }}"],
+) }}
+-- the affected users include those of refusals anywhere (macros/incremental_users.sql)
+-- depends_on: {{ ref('int_negative_balance_refusals') }}
+
 with
 
 transactions as (
 
     select * from {{ ref('transactions') }}
+    {{ affected_users_filter() }}
 
 ),
 
@@ -71,6 +86,7 @@ categorised as (
         cast(transactions.logged_at as date) as activity_date,
         cast({{ dbt.date_trunc('month', 'transactions.logged_at') }} as date) as activity_month,
         transactions.request_id,
+        transactions.source_file,
         transactions.layout_version,
         {{ accounting_half_minor_unit('currencies.minor_unit') }} as half_minor_unit,
         case transactions.transaction_type
