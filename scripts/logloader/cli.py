@@ -21,7 +21,7 @@ from tqdm import tqdm
 from .errors import InputNotFound, LoaderError, RejectedFile
 from .inputs import InputFile, iter_input_files
 from .reader import MEGABYTE, FileFacts, Limits, Segment, read_segments, sha256_of
-from .store import KnownFile, RawStore, connect
+from .store import Fingerprint, KnownFile, RawStore, connect
 
 DEFAULT_DATABASE = "balance_sync.duckdb"
 # Worker threads read this many files ahead of the writer, and hold a file
@@ -29,12 +29,16 @@ DEFAULT_DATABASE = "balance_sync.duckdb"
 # memory stays bounded by about READ_AHEAD x PREFETCH_BYTES.
 READ_AHEAD = 8
 PREFETCH_BYTES = 32 * MEGABYTE
+# A file modified this close to the run's start (or later) may change again within the
+# same clock tick after it was read: its date is not recorded, so the next run hashes it.
+RACY_NS = 2_000_000_000
 
 
 @dataclass
 class Summary:
     loaded: int = 0
     skipped: int = 0
+    skipped_unread: int = 0
     rejected: int = 0
     lines: int = 0
     bytes_read: int = 0
@@ -48,6 +52,8 @@ class Summary:
             f"files loaded {self.loaded:,}, skipped (already loaded) {self.skipped:,}, "
             f"rejected {self.rejected:,}; lines {self.lines:,}; "
             f"{megabytes:,.1f} MB read in {self.seconds:.2f} s ({rate:,.0f} MB/s)"
+            + (f"; {self.skipped_unread:,} of the skipped files known unchanged by size and date, not read"
+               if self.skipped else "")
         )
 
 
@@ -56,6 +62,7 @@ class Options:
     limits: Limits = Limits()
     commit_bytes: int = 64 * MEGABYTE
     retry_rejected: bool = False
+    rehash: bool = False
 
 
 def load_paths(
@@ -69,6 +76,7 @@ def load_paths(
 ) -> Summary:
     """Load every file behind ``paths`` into ``database``; return what happened."""
     started = time.perf_counter()
+    started_ns = time.time_ns()
     items = _collect(paths)
     summary = Summary()
     connection = connect(database, wait_seconds)
@@ -85,13 +93,22 @@ def load_paths(
             desc="loading",
         )
         pending_bytes = 0
+        # Files known unchanged by their size and date are skipped here, never opened nor queued.
+        unchanged = [] if options.rehash else [item for item in items if _is_known_unchanged(item, known, options)]
+        summary.skipped = summary.skipped_unread = len(unchanged)
+        bar.update(sum(item.size_bytes for item in unchanged))
+        to_read = [item for item in items if not _is_known_unchanged(item, known, options)] if unchanged else items
         try:
-            for index, read in enumerate(_reads_in_order(items, known, options), start=1):
+            for index, read in enumerate(_reads_in_order(to_read, known, options), start=len(unchanged) + 1):
                 bar.set_postfix_str(f"file {index:,}/{len(items):,}", refresh=False)
                 if read.skipped:
                     summary.skipped += 1
+                    fingerprint = _trusted_fingerprint(read.item, started_ns)
+                    if known[read.item.source_file].fingerprint != fingerprint:
+                        store.refresh_fingerprint(read.item.source_file, fingerprint)
                 else:
-                    read = _store_file(read, store, known, loaded_by_sha, options)
+                    read = _store_file(read, store, known, loaded_by_sha, _trusted_fingerprint(read.item, started_ns),
+                                       options)
                     if read.error is None:
                         summary.loaded += 1
                         summary.lines += read.facts.line_count
@@ -136,13 +153,29 @@ class FileRead:
     error: str | None = None
 
 
+def _trusted_fingerprint(item: InputFile, started_ns: int) -> Fingerprint | None:
+    """The item's size and date, unless its date is too recent to be trusted (see RACY_NS)."""
+    if item.mtime_ns is not None and item.mtime_ns > started_ns - RACY_NS:
+        return None
+    return item.fingerprint()
+
+
+def _is_known_unchanged(item: InputFile, known: dict[str, KnownFile], options: Options) -> bool:
+    """A file already seen whose size and date (zip member: size, CRC-32 and date) are those recorded."""
+    previous = known.get(item.source_file)
+    if previous is None or (options.retry_rejected and previous.status == "rejected"):
+        return False
+    return previous.is_unchanged(item.fingerprint())
+
+
 def _read_file(item: InputFile, known: dict[str, KnownFile], options: Options) -> FileRead:
     """Read a whole (not too big) file in a worker thread; the GIL is free while it decompresses."""
     facts = FileFacts()
     previous = known.get(item.source_file)
     if previous is not None and not (options.retry_rejected and previous.status == "rejected"):
-        # A file already seen is skipped when its bytes are unchanged.
-        if sha256_of(item) == previous.sha256:
+        # A file already seen whose size or date changed (or any, with --rehash) is skipped when
+        # its sha256 is unchanged. Another size is another file: no need to hash it first.
+        if item.size_bytes == previous.size_bytes and sha256_of(item) == previous.sha256:
             return FileRead(item, facts, [], skipped=True)
     segments: list[Segment] = []
     held = 0
@@ -177,7 +210,7 @@ def _stream_file(read: FileRead, store: RawStore, options: Options) -> FileRead:
 
 
 def _store_file(read: FileRead, store: RawStore, known: dict[str, KnownFile], loaded_by_sha: dict[str, str],
-                options: Options) -> FileRead:
+                fingerprint: Fingerprint | None, options: Options) -> FileRead:
     """Write one file read into the store's open transaction; return the final outcome."""
     source_file = read.item.source_file
     store.begin_file(source_file, replaces_existing=source_file in known)
@@ -200,6 +233,7 @@ def _store_file(read: FileRead, store: RawStore, known: dict[str, KnownFile], lo
         line_count=read.facts.line_count,
         error=error,
         has_invalid_utf8=read.facts.has_invalid_utf8,
+        fingerprint=fingerprint,
     )
     read.error = error
     return read
@@ -227,7 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
             "Load AWS Lambda CloudWatch log exports into the raw tables of a DuckDB file: "
             "raw.log_files (one row per file seen, loaded or rejected with the reason) and "
             "raw.log_lines (every line, with its file and 1-based line number, text exactly as in the file). "
-            "Files already loaded with the same sha256 are skipped; a changed file replaces its rows. "
+            "Files already loaded are skipped: without reading them when their size and modification time "
+            "(zip members: size, CRC-32 and date) are those recorded, else when their sha256 is the same; "
+            "a changed file replaces its rows. "
             "Each file is written atomically."
         ),
         epilog="Then build the marts: BALANCE_SYNC_DB=FILE .venv/bin/dbt build",
@@ -256,6 +292,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--retry-rejected",
         action="store_true",
         help="read again files that an earlier run rejected, even if their bytes are unchanged",
+    )
+    parser.add_argument(
+        "--rehash",
+        action="store_true",
+        help="read and sha256-hash every file already loaded to tell whether it changed, instead of trusting "
+        "an unchanged size and modification time (zip members: size, CRC-32 and date)",
     )
     parser.add_argument(
         "--max-file-mb",
@@ -303,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         commit_bytes=arguments.commit_mb * MEGABYTE,
         retry_rejected=arguments.retry_rejected,
+        rehash=arguments.rehash,
     )
     try:
         summary = load_paths(

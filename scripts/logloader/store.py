@@ -28,8 +28,15 @@ create table if not exists raw.log_files (
     loaded_at timestamp not null,
     status varchar not null check (status in ('loaded', 'rejected')),
     error varchar,
-    has_invalid_utf8 boolean not null
+    has_invalid_utf8 boolean not null,
+    mtime_ns bigint,
+    zip_crc32 bigint,
+    zip_date_time varchar
 );
+-- databases written before these columns existed
+alter table raw.log_files add column if not exists mtime_ns bigint;
+alter table raw.log_files add column if not exists zip_crc32 bigint;
+alter table raw.log_files add column if not exists zip_date_time varchar;
 create table if not exists raw.log_lines (
     source_file varchar not null,
     line_number bigint not null,
@@ -46,6 +53,9 @@ FILE_COLUMNS = (
     "status",
     "error",
     "has_invalid_utf8",
+    "mtime_ns",
+    "zip_crc32",
+    "zip_date_time",
 )
 FILE_SCHEMA = pa.schema(
     [
@@ -57,8 +67,15 @@ FILE_SCHEMA = pa.schema(
         ("status", pa.string()),
         ("error", pa.string()),
         ("has_invalid_utf8", pa.bool_()),
+        ("mtime_ns", pa.int64()),
+        ("zip_crc32", pa.int64()),
+        ("zip_date_time", pa.string()),
     ]
 )
+# What tells a file is unchanged without reading it: (size_bytes, mtime_ns, zip_crc32, zip_date_time).
+Fingerprint = tuple[int, "int | None", "int | None", "str | None"]
+REFRESH_COLUMNS = ("source_file", "mtime_ns", "zip_crc32", "zip_date_time")
+REFRESH_SCHEMA = pa.schema([(name, FILE_SCHEMA.field(name).type) for name in REFRESH_COLUMNS])
 # Lines travel to DuckDB as segments (many whole lines joined by "\n"), built
 # zero-copy into Arrow; DuckDB splits them into rows, numbered from the
 # segment's first line. This is several times faster than one Python object per line.
@@ -74,8 +91,16 @@ from (select source_file, first_line_number, string_split(text, chr(10)) as line
 
 @dataclass(frozen=True)
 class KnownFile:
+    """A file's row in raw.log_files as the run found it."""
+
     sha256: str
     status: str
+    size_bytes: int = -1
+    fingerprint: Fingerprint | None = None  # (size_bytes, mtime_ns, zip_crc32, zip_date_time); None: unknown
+
+    def is_unchanged(self, fingerprint: Fingerprint | None) -> bool:
+        """True when the file is known unchanged without reading it (same size and date, or zip CRC-32)."""
+        return fingerprint is not None and self.fingerprint == fingerprint
 
 
 def connect(database: str, wait_seconds: float) -> duckdb.DuckDBPyConnection:
@@ -113,10 +138,29 @@ class RawStore:
         self._flushed_partial: set[str] = set()
         self._in_transaction = False
         self._file_start = 0
+        self._refreshed: dict[str, list] = {name: [] for name in REFRESH_COLUMNS}
 
     def known_files(self) -> dict[str, KnownFile]:
-        rows = self._connection.execute("select source_file, sha256, status from raw.log_files").fetchall()
-        return {source: KnownFile(sha256, status) for source, sha256, status in rows}
+        rows = self._connection.execute(
+            "select source_file, sha256, status, size_bytes, mtime_ns, zip_crc32, zip_date_time from raw.log_files"
+        ).fetchall()
+        known = {}
+        for source_file, sha256, status, size_bytes, mtime_ns, zip_crc32, zip_date_time in rows:
+            fingerprint = None
+            if mtime_ns is not None or zip_crc32 is not None:
+                fingerprint = (size_bytes, mtime_ns, zip_crc32, zip_date_time)
+            known[source_file] = KnownFile(sha256, status, size_bytes, fingerprint)
+        return known
+
+    def refresh_fingerprint(self, source_file: str, fingerprint: Fingerprint | None) -> None:
+        """Record the new date of a file whose bytes turned out unchanged (a touched file), so the
+        next run knows it without reading it; written at the next commit."""
+        if not self._in_transaction:
+            self._connection.execute("begin transaction")
+            self._in_transaction = True
+        _, mtime_ns, zip_crc32, zip_date_time = fingerprint or (None, None, None, None)
+        for name, value in zip(REFRESH_COLUMNS, (source_file, mtime_ns, zip_crc32, zip_date_time)):
+            self._refreshed[name].append(value)
 
     @property
     def buffered_bytes(self) -> int:
@@ -153,8 +197,12 @@ class RawStore:
         line_count: int,
         error: str | None,
         has_invalid_utf8: bool,
+        fingerprint: Fingerprint | None = None,
     ) -> None:
-        """Record the file; a rejected file's lines are dropped from the transaction."""
+        """Record the file; a rejected file's lines are dropped from the transaction.
+
+        ``fingerprint`` (size, mtime_ns, zip CRC-32, zip date) as seen before the file was read;
+        None records no date, so the next run reads the file again to compare its sha256."""
         if error is not None:
             del self._segment_sources[self._file_start :]
             del self._segment_starts[self._file_start :]
@@ -173,6 +221,7 @@ class RawStore:
             "loaded" if error is None else "rejected",
             error,
             has_invalid_utf8,
+            *(fingerprint or (None, None, None, None))[1:],
         )
         for name, value in zip(FILE_COLUMNS, row):
             self._files[name].append(value)
@@ -186,7 +235,16 @@ class RawStore:
         self._connection.execute(
             "delete from raw.log_files where source_file in (select source_file from files)"
         )
-        self._connection.execute("insert into raw.log_files select * from files")
+        columns = ", ".join(FILE_COLUMNS)
+        self._connection.execute(f"insert into raw.log_files ({columns}) select {columns} from files")
+        if self._refreshed["source_file"]:
+            refreshed = pa.table(self._refreshed, schema=REFRESH_SCHEMA)  # noqa: F841 (read by DuckDB)
+            self._connection.execute(
+                "update raw.log_files set mtime_ns = refreshed.mtime_ns, zip_crc32 = refreshed.zip_crc32, "
+                "zip_date_time = refreshed.zip_date_time from refreshed "
+                "where raw.log_files.source_file = refreshed.source_file"
+            )
+            self._refreshed = {name: [] for name in REFRESH_COLUMNS}
         self._connection.execute("commit")
         self._in_transaction = False
         self._files = {name: [] for name in FILE_COLUMNS}

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from logloader import inputs
 from logloader.cli import Options, load_paths
 from logloader.errors import DatabaseBusy
 from logloader.reader import MEGABYTE, Limits
@@ -33,10 +34,21 @@ EVENT_TEXT = (
 )
 
 
+# An export date well before any run: a file this old is trusted by its size and date
+# (a file modified in the last seconds before a run is hashed again by the next run).
+OLD_MTIME_NS = 1_707_818_400_000_000_000  # 2024-02-13T10:00:00Z
+
+
 def write_gzip(path: Path, text: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(gzip.compress(text))
     return path
+
+
+def age(*paths: Path, mtime_ns: int = OLD_MTIME_NS) -> None:
+    """Give files an old modification time, as exports copied from CloudWatch have."""
+    for path in paths:
+        os.utime(path, ns=(mtime_ns, mtime_ns))
 
 
 def table(database: Path, sql: str) -> list[tuple]:
@@ -68,8 +80,10 @@ def run_loader(*arguments: str, database: Path) -> subprocess.CompletedProcess[s
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     root = tmp_path / "balance-sync-logs"
-    write_gzip(root / STREAM / "000000.gz", EVENT_TEXT.encode())
-    write_gzip(root / STREAM / "000001.gz", b"2024-02-13T10:00:01.000Z END RequestId: r-1\n\n")
+    age(
+        write_gzip(root / STREAM / "000000.gz", EVENT_TEXT.encode()),
+        write_gzip(root / STREAM / "000001.gz", b"2024-02-13T10:00:01.000Z END RequestId: r-1\n\n"),
+    )
     return root
 
 
@@ -150,6 +164,154 @@ def test_changed_file_replaces_its_rows(tree: Path, tmp_path: Path) -> None:
     rows = [row for row in lines_of(database) if row[0].endswith("000000.gz")]
     assert rows == [(f"{STREAM}/000000.gz", 1, "only line")]
     assert len(files_of(database)) == 2
+
+
+class OpenCounter:
+    """Counts every opening of an input file (folder file or zip member) by the loader."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.opened: list[str] = []
+        original_opener, original_member_opener = inputs._opener, inputs._zip_member_opener
+
+        def opener(path: str | Path):
+            open_file = original_opener(path)
+            return lambda: (self.opened.append(os.path.basename(path)), open_file())[1]
+
+        def member_opener(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
+            open_member = original_member_opener(archive, info)
+            return lambda: (self.opened.append(info.filename), open_member())[1]
+
+        monkeypatch.setattr(inputs, "_opener", opener)
+        monkeypatch.setattr(inputs, "_zip_member_opener", member_opener)
+
+
+def fingerprints_of(database: Path) -> dict[str, tuple]:
+    return {row[0]: row[1:] for row in table(
+        database, "select source_file, size_bytes, mtime_ns, zip_crc32, zip_date_time from raw.log_files")}
+
+
+def test_unchanged_file_is_skipped_without_being_read(tree: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    database = tmp_path / "db.duckdb"
+    load_paths([str(tree)], str(database))
+    assert set(fingerprints_of(database).values()) == {
+        ((tree / STREAM / name).stat().st_size, OLD_MTIME_NS, None, None) for name in ("000000.gz", "000001.gz")
+    }
+    before = (lines_of(database), table(database, "select * from raw.log_files order by all"))
+    counter = OpenCounter(monkeypatch)
+    summary = load_paths([str(tree)], str(database))
+    assert (summary.loaded, summary.skipped, summary.skipped_unread, summary.bytes_read) == (0, 2, 2, 0)
+    assert counter.opened == [], "a file with the size and date it was loaded with is not opened"
+    assert (lines_of(database), table(database, "select * from raw.log_files order by all")) == before
+
+
+def test_touched_file_with_the_same_bytes_is_hashed_once_then_known(tree: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    database = tmp_path / "db.duckdb"
+    load_paths([str(tree)], str(database))
+    before = lines_of(database)
+    touched = tree / STREAM / "000000.gz"
+    age(touched, mtime_ns=OLD_MTIME_NS + 60_000_000_123)
+    counter = OpenCounter(monkeypatch)
+    summary = load_paths([str(tree)], str(database))
+    assert (summary.loaded, summary.skipped, summary.skipped_unread) == (0, 2, 1)
+    assert counter.opened == ["000000.gz"], "only the touched file is read, to compare its sha256"
+    assert lines_of(database) == before, "same bytes: its rows stay as they were"
+    assert fingerprints_of(database)[f"{STREAM}/000000.gz"][1] == OLD_MTIME_NS + 60_000_000_123, \
+        "its new date is recorded"
+    counter.opened.clear()
+    assert load_paths([str(tree)], str(database)).skipped_unread == 2
+    assert counter.opened == [], "after that the touched file is known by its size and date"
+
+
+def test_changed_file_of_the_same_size_replaces_its_rows(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    log = folder / "plain.log"
+    log.write_text("2024-02-13T10:00:00.000Z END RequestId: r-1\n")
+    age(log)
+    database = tmp_path / "db.duckdb"
+    load_paths([str(folder)], str(database))
+    log.write_text("2024-02-13T10:00:00.000Z END RequestId: r-2\n")
+    age(log, mtime_ns=OLD_MTIME_NS + 1)
+    summary = load_paths([str(folder)], str(database))
+    assert (summary.loaded, summary.skipped) == (1, 0)
+    assert [line for _, _, line in lines_of(database)] == ["2024-02-13T10:00:00.000Z END RequestId: r-2"]
+
+
+def test_rehash_reads_every_file_and_finds_a_change_that_kept_size_and_date(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    log = folder / "plain.log"
+    log.write_text("2024-02-13T10:00:00.000Z END RequestId: r-1\n")
+    age(log)
+    database = tmp_path / "db.duckdb"
+    load_paths([str(folder), str(tree)], str(database))
+    # rewritten in place with the same size, its date set back: only the bytes can tell
+    log.write_text("2024-02-13T10:00:00.000Z END RequestId: r-2\n")
+    age(log)
+    assert load_paths([str(folder), str(tree)], str(database)).skipped_unread == 3, \
+        "without --rehash size and date are trusted (the documented limit)"
+    counter = OpenCounter(monkeypatch)
+    summary = load_paths([str(folder), str(tree)], str(database), Options(rehash=True))
+    assert (summary.loaded, summary.skipped, summary.skipped_unread) == (1, 2, 0)
+    assert sorted(counter.opened) == ["000000.gz", "000001.gz", "plain.log", "plain.log"], \
+        "--rehash reads every file (the changed one twice: to hash it, then to load it)"
+    assert ("plain.log", 1, "2024-02-13T10:00:00.000Z END RequestId: r-2") in lines_of(database)
+    result = run_loader("--rehash", str(folder), str(tree), database=database)
+    assert result.returncode == 0 and "files loaded 0, skipped (already loaded) 3" in result.stdout, result.stdout
+
+
+def test_zip_members_are_known_by_size_crc_and_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive = tmp_path / "export.zip"
+    when = (2024, 2, 13, 10, 0, 0)
+
+    def write_archive(second_event: bytes) -> None:
+        with zipfile.ZipFile(archive, "w") as bundle:
+            bundle.writestr(zipfile.ZipInfo("logs/a.log", when), b"2024-02-13T10:00:00.000Z END RequestId: r-1\n")
+            bundle.writestr(zipfile.ZipInfo("logs/b.log", when), second_event)
+
+    write_archive(b"2024-02-13T10:00:00.000Z END RequestId: r-2\n")
+    database = tmp_path / "db.duckdb"
+    load_paths([str(archive)], str(database))
+    ((crc, date_time),) = {row[2:] for name, row in fingerprints_of(database).items() if name == "logs/a.log"}
+    assert (crc, date_time) == (zipfile.ZipFile(archive).getinfo("logs/a.log").CRC, "2024-02-13 10:00:00")
+    write_archive(b"2024-02-13T10:00:00.000Z END RequestId: r-3\n")  # same size and date, other bytes
+    counter = OpenCounter(monkeypatch)
+    summary = load_paths([str(archive)], str(database))
+    assert (summary.loaded, summary.skipped_unread) == (1, 1)
+    assert counter.opened == ["logs/b.log", "logs/b.log"], \
+        "the unchanged member is not read; the changed one (CRC-32) is hashed, then loaded"
+    assert [line for _, _, line in lines_of(database)][-1] == "2024-02-13T10:00:00.000Z END RequestId: r-3"
+
+
+def test_a_file_modified_just_before_the_run_is_hashed_again_next_time(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "in"
+    write_gzip(folder / "fresh.gz", b"2024-02-13T10:00:00.000Z END RequestId: r-1\n")  # modified now
+    database = tmp_path / "db.duckdb"
+    load_paths([str(folder)], str(database))
+    assert fingerprints_of(database)["fresh.gz"][1] is None, "a date this recent is not recorded"
+    counter = OpenCounter(monkeypatch)
+    summary = load_paths([str(folder)], str(database))
+    assert (summary.skipped, summary.skipped_unread, counter.opened) == (1, 0, ["fresh.gz"])
+
+
+def test_a_database_of_an_older_loader_gets_the_new_columns(tree: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    database = tmp_path / "db.duckdb"
+    load_paths([str(tree)], str(database))
+    with duckdb.connect(str(database)) as connection:
+        for column in ("mtime_ns", "zip_crc32", "zip_date_time"):
+            connection.execute(f"alter table raw.log_files drop column {column}")
+    counter = OpenCounter(monkeypatch)
+    summary = load_paths([str(tree)], str(database))
+    assert (summary.loaded, summary.skipped, summary.skipped_unread) == (0, 2, 0)
+    assert sorted(counter.opened) == ["000000.gz", "000001.gz"], "no date recorded yet: hashed once"
+    assert {row[1] for row in fingerprints_of(database).values()} == {OLD_MTIME_NS}
+    assert load_paths([str(tree)], str(database)).skipped_unread == 2
 
 
 def bad_inputs(folder: Path) -> dict[str, str]:
@@ -257,7 +419,8 @@ def test_a_second_writer_gets_a_clear_message(tree: Path, tmp_path: Path) -> Non
 
 def test_help_explains_every_option() -> None:
     result = subprocess.run([sys.executable, str(LOADER), "--help"], capture_output=True, text=True, check=True)
-    for option in ("--database", "--strict", "--retry-rejected", "--max-file-mb", "--max-line-mb", "--wait", "--progress"):
+    for option in ("--database", "--strict", "--retry-rejected", "--rehash", "--max-file-mb", "--max-line-mb", "--wait",
+                   "--progress"):
         assert option in result.stdout
 
 
