@@ -43,7 +43,8 @@
     create table if not exists {{ file_manifest_relation() }} (
         model_name varchar not null,
         source_file varchar not null,
-        sha256 varchar not null
+        sha256 varchar not null,
+        processed_at timestamp with time zone not null
     );
 {%- endmacro %}
 
@@ -99,11 +100,26 @@
 
 
 {% macro record_processed_files() -%}
-    {#- post-hook: after a full or incremental run the model holds exactly the loaded files -#}
+    {#- post-hook: after a full or incremental run the model holds exactly the
+        loaded files; the ones processed now are stamped with this transaction's
+        time, so the data tests of an incremental run can check just them
+        (var rows_of_latest_run in dbt_project.yml) -#}
+    {%- if not incremental_run() %}
     delete from {{ file_manifest_relation() }} where model_name = '{{ this.identifier }}';
-    insert into {{ file_manifest_relation() }} (model_name, source_file, sha256)
-    select '{{ this.identifier }}', source_file, sha256 from ({{ loaded_files() }})
+    {%- else %}
+    delete from {{ file_manifest_relation() }} as manifest
+    where model_name = '{{ this.identifier }}'
+        and source_file in ({{ changed_files() }});
+    {%- endif %}
+    insert into {{ file_manifest_relation() }} (model_name, source_file, sha256, processed_at)
+    select '{{ this.identifier }}', source_file, sha256, now()
+    from (
+        {{ loaded_files() }}
+        except
+        {{ processed_files() }}
+    )
 {%- endmacro %}
+
 
 
 {% macro file_local_filter(keyword='where', source_file_column='source_file') -%}
