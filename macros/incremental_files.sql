@@ -46,6 +46,9 @@
         sha256 varchar not null,
         processed_at timestamp with time zone not null
     );
+    {#- manifests written before processed_at existed -#}
+    alter table {{ file_manifest_relation() }}
+        add column if not exists processed_at timestamp with time zone default now();
 {%- endmacro %}
 
 
