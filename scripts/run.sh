@@ -31,12 +31,25 @@ if [ ${#paths[@]} -eq 0 ]; then
 fi
 
 .venv/bin/python scripts/load_logs.py "${paths[@]}"
+
+# The models are incremental (docs/incremental.md): a build processes only new,
+# changed and removed files. Rows built by other model code would stay as that
+# code made them, so when the models, macros or seeds differ from the ones that
+# built this database, every model is rebuilt (--full-refresh), once.
+models_version=$(find models macros seeds dbt_project.yml -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -d' ' -f1)
+models_stamp="$BALANCE_SYNC_DB.models-version"
+build_options=(--exclude-resource-type unit_test)
+if [ "$(cat "$models_stamp" 2>/dev/null)" != "$models_version" ]; then
+    echo "run: first build of this database with these models: rebuilding every model (--full-refresh)"
+    build_options+=(--full-refresh)
+fi
 # Unit tests check the SQL, not the data: scripts/test.sh runs them; the main
 # job runs every data test and contract.
-.venv/bin/dbt build --exclude-resource-type unit_test || {
+.venv/bin/dbt build "${build_options[@]}" || {
     echo "run: dbt build failed; see the messages above (full log in logs/dbt.log)" >&2
     exit 1
 }
+echo "$models_version" > "$models_stamp"
 echo "run: marts built in $BALANCE_SYNC_DB (SQL prompt: .venv/bin/duckdb \"$BALANCE_SYNC_DB\")"
 
 if [ -x reports/scripts/build-and-serve.sh ]; then
