@@ -113,25 +113,27 @@
     decimal(38, 12)
 {%- endmacro %}
 
-{#- All `key: value` entries of a util.inspect object in one pass: the keys
-    and the raw values (quotes kept) as two aligned lists (both expressions
-    match the same spans). A quoted value is consumed whole, so text inside a
-    string (e.g. JSON in `metadata`) never yields entries. Read one entry
-    with inspect_entry(); the first occurrence of a key wins. -#}
-{% macro inspect_entry_keys(text_column) -%}
-    {{ return(adapter.dispatch('inspect_entry_keys', 'balance_sync')(text_column)) }}
+{#- All `key: value` entries of a util.inspect object in one regular-expression
+    pass (inspect_entries: the list of `key: value` texts), then split into the
+    keys and the raw values (quotes kept) as two aligned lists. A key never
+    holds ': ', so the first one separates key and value. A quoted value is
+    consumed whole, so text inside a string (e.g. JSON in `metadata`) never
+    yields entries. Read one entry with inspect_entry(); the first occurrence
+    of a key wins. -#}
+{% macro inspect_entries(text_column) -%}
+    {{ return(adapter.dispatch('inspect_entries', 'balance_sync')(text_column)) }}
 {%- endmacro %}
 
-{% macro duckdb__inspect_entry_keys(text_column) -%}
-    regexp_extract_all({{ text_column }}, '(?:^|[\s{,])([A-Za-z_$][\w$]*): (?:{{ inspect_value_pattern() | replace("'", "''") }})', 1)
+{% macro duckdb__inspect_entries(text_column) -%}
+    regexp_extract_all({{ text_column }}, '(?:^|[\s{,])([A-Za-z_$][\w$]*: (?:{{ inspect_value_pattern() | replace("'", "''") }}))', 1)
 {%- endmacro %}
 
-{% macro inspect_entry_values(text_column) -%}
-    {{ return(adapter.dispatch('inspect_entry_values', 'balance_sync')(text_column)) }}
+{% macro inspect_entry_keys(entries_column) -%}
+    list_transform({{ entries_column }}, lambda entry: entry[:strpos(entry, ': ') - 1])
 {%- endmacro %}
 
-{% macro duckdb__inspect_entry_values(text_column) -%}
-    regexp_extract_all({{ text_column }}, '(?:^|[\s{,])[A-Za-z_$][\w$]*: ({{ inspect_value_pattern() | replace("'", "''") }})', 1)
+{% macro inspect_entry_values(entries_column) -%}
+    list_transform({{ entries_column }}, lambda entry: entry[strpos(entry, ': ') + 2:])
 {%- endmacro %}
 
 {% macro inspect_entry(keys_column, values_column, key) -%}

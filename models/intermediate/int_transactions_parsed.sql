@@ -30,15 +30,24 @@ transaction_objects as (
 
 ),
 
-entries_extracted as (
+entries_listed as (
 
-    -- one pass over the text for all keys (two aligned lists), instead of
-    -- one regular-expression scan per key
+    -- one pass over the text for all keys, instead of one regular-expression
+    -- scan per key
     select
         *,
-        {{ inspect_entry_keys('transaction_text') }} as entry_keys,
-        {{ inspect_entry_values('transaction_text') }} as entry_values,
+        {{ inspect_entries('transaction_text') }} as entries,
     from transaction_objects
+
+),
+
+entries_extracted as (
+
+    select
+        * exclude (entries),
+        {{ inspect_entry_keys('entries') }} as entry_keys,
+        {{ inspect_entry_values('entries') }} as entry_values,
+    from entries_listed
 
 ),
 
