@@ -13,10 +13,12 @@
 -#}
 with
 
-all_events as (
+all_events as not materialized (
 
-    -- only the columns used, and the text of the platform lines only: the
-    -- CTE is read several times, so DuckDB may materialize it
+    -- only the columns used, and the text of the platform lines only. Read
+    -- several times: `not materialized` lets each reader scan just its rows
+    -- and columns of the table instead of a copy of all of them (10.0 s ->
+    -- 3.7 s at 1 GB)
     select
         source_file,
         event_order_in_file,
@@ -31,7 +33,7 @@ all_events as (
 
 ),
 
-events as (
+events as not materialized (
 
     select * from all_events
     where request_id is not null
