@@ -1,7 +1,9 @@
-"""Land AWS Lambda CloudWatch log exports losslessly in a raw DuckDB table.
+"""Land AWS Lambda CloudWatch log exports losslessly in raw DuckDB tables.
 
 The package is split by job: :mod:`inputs` finds the files behind a path
 (folder tree, zip, single file), :mod:`reader` turns one file's bytes into
-numbered lines (or says why it cannot), :mod:`store` writes them to DuckDB
-atomically per file, and :mod:`cli` is the thin command-line layer.
+numbered lines (or says why it cannot), :mod:`events` cuts the lines of many
+files at once into CloudWatch events (vectorised, no loop per line),
+:mod:`store` writes them to ``raw.log_events`` atomically per file, and
+:mod:`cli` is the thin command-line layer (and the worker threads).
 """

@@ -21,14 +21,22 @@ from tqdm import tqdm
 from .errors import InputNotFound, LoaderError, RejectedFile
 from .inputs import InputFile, iter_input_files
 from .reader import MEGABYTE, FileFacts, Limits, Segment, read_segments, sha256_of
+from .events import EventSlice, Part, StreamCutter, cut_events
 from .store import Fingerprint, KnownFile, RawStore, connect
 
 DEFAULT_DATABASE = "balance_sync.duckdb"
-# Worker threads read this many files ahead of the writer, and hold a file
-# whole only up to PREFETCH_BYTES (bigger ones are streamed by the writer):
-# memory stays bounded by about READ_AHEAD x PREFETCH_BYTES.
+# Worker threads read groups of consecutive files (about GROUP_BYTES as stored, at most
+# GROUP_FILES files) and cut their events in one vectorised pass: a few MB of text per pass
+# is where Arrow's per-call cost and the CPU caches are both right (measured: 256 files of
+# ~10 KB cut at 440 MB/s, 3,000 at once at 104 MB/s, one at a time at ~20 MB/s). They run
+# READ_AHEAD groups ahead of the writer and hold a file whole only up to PREFETCH_BYTES, a
+# group up to about GROUP_HELD_BYTES (the rest is streamed by the writer): memory stays
+# bounded by about READ_AHEAD x (GROUP_HELD_BYTES + PREFETCH_BYTES) and the longest event.
 READ_AHEAD = 8
+GROUP_BYTES = MEGABYTE // 2
+GROUP_FILES = 256
 PREFETCH_BYTES = 32 * MEGABYTE
+GROUP_HELD_BYTES = 8 * MEGABYTE
 # A file modified this close to the run's start (or later) may change again within the
 # same clock tick after it was read: its date is not recorded, so the next run hashes it.
 RACY_NS = 2_000_000_000
@@ -144,13 +152,16 @@ def _collect(paths: Iterable[str]) -> list[InputFile]:
 
 @dataclass
 class FileRead:
-    """One file read by a worker thread: its segments, or why it was skipped or rejected."""
+    """One file read by a worker thread: its events, or why it was skipped or rejected."""
 
     item: InputFile
     facts: FileFacts
-    segments: list[Segment] | None  # None: too big to hold, the main thread streams it
+    events: EventSlice | None  # None: too big to hold, the main thread streams it
     skipped: bool = False
     error: str | None = None
+
+
+NO_EVENTS = EventSlice(None, 0, 0)
 
 
 def _trusted_fingerprint(item: InputFile, started_ns: int) -> Fingerprint | None:
@@ -168,15 +179,40 @@ def _is_known_unchanged(item: InputFile, known: dict[str, KnownFile], options: O
     return previous.is_unchanged(item.fingerprint())
 
 
-def _read_file(item: InputFile, known: dict[str, KnownFile], options: Options) -> FileRead:
-    """Read a whole (not too big) file in a worker thread; the GIL is free while it decompresses."""
+def _read_group(items: list[InputFile], known: dict[str, KnownFile], options: Options) -> list[FileRead]:
+    """Read a few consecutive files in a worker thread and cut their events in one vectorised pass
+    (the GIL is free while it decompresses and while Arrow cuts). A file that would take the
+    group's held text past GROUP_HELD_BYTES is left for the main thread to stream."""
+    reads: list[FileRead] = []
+    held: list[tuple[FileRead, list[Segment]]] = []
+    held_bytes = 0
+    for item in items:
+        if held_bytes > GROUP_HELD_BYTES:
+            reads.append(FileRead(item, FileFacts(), None))
+            continue
+        read, segments = _read_file(item, known, options)
+        reads.append(read)
+        if segments:
+            held.append((read, segments))
+            held_bytes += read.facts.decompressed_bytes
+    if held:
+        buffer = b"\n".join(segment.text for _, segments in held for segment in segments) + b"\n"
+        parts = [Part(index, read.facts.line_count) for index, (read, _) in enumerate(held)]
+        batch, ranges = cut_events(buffer, parts, [read.item.source_file for read, _ in held])
+        for (read, _), where in zip(held, ranges):
+            read.events = EventSlice(batch, where.start, where.stop)
+    return reads
+
+
+def _read_file(item: InputFile, known: dict[str, KnownFile], options: Options) -> tuple[FileRead, list[Segment]]:
+    """Read a whole (not too big) file: its lines, or why it is skipped or rejected."""
     facts = FileFacts()
     previous = known.get(item.source_file)
     if previous is not None and not (options.retry_rejected and previous.status == "rejected"):
         # A file already seen whose size or date changed (or any, with --rehash) is skipped when
         # its sha256 is unchanged. Another size is another file: no need to hash it first.
         if item.size_bytes == previous.size_bytes and sha256_of(item) == previous.sha256:
-            return FileRead(item, facts, [], skipped=True)
+            return FileRead(item, facts, NO_EVENTS, skipped=True), []
     segments: list[Segment] = []
     held = 0
     reader = read_segments(item, facts, options.limits)
@@ -186,27 +222,31 @@ def _read_file(item: InputFile, known: dict[str, KnownFile], options: Options) -
             held += len(segment.text)
             if held > PREFETCH_BYTES:
                 reader.close()
-                return FileRead(item, FileFacts(), None)
+                return FileRead(item, FileFacts(), None), []
     except RejectedFile as rejection:
-        return FileRead(item, facts, [], error=str(rejection))
+        return FileRead(item, facts, NO_EVENTS, error=str(rejection)), []
     except OSError as failure:
-        return FileRead(item, facts, [], error=f"cannot read the file: {failure}")
-    return FileRead(item, facts, segments)
+        return FileRead(item, facts, NO_EVENTS, error=f"cannot read the file: {failure}"), []
+    return FileRead(item, facts, NO_EVENTS), segments
 
 
 def _stream_file(read: FileRead, store: RawStore, options: Options) -> FileRead:
-    """Read a big file again in the main thread, writing it out as it goes."""
+    """Read a big file again in the main thread, cutting and writing its events as it goes."""
     facts = FileFacts()
+    cutter = StreamCutter(read.item.source_file)
     try:
         for segment in read_segments(read.item, facts, options.limits):
-            store.add_segment(read.item.source_file, segment.first_line_number, segment.text)
+            for batch in cutter.feed(segment.text):
+                store.add_events(EventSlice(batch, 0, batch.num_rows))
             if store.buffered_bytes >= PREFETCH_BYTES:
                 store.spill(read.item.source_file)
+        for batch in cutter.finish():
+            store.add_events(EventSlice(batch, 0, batch.num_rows))
     except RejectedFile as rejection:
-        return FileRead(read.item, facts, [], error=str(rejection))
+        return FileRead(read.item, facts, NO_EVENTS, error=str(rejection))
     except OSError as failure:
-        return FileRead(read.item, facts, [], error=f"cannot read the file: {failure}")
-    return FileRead(read.item, facts, [])
+        return FileRead(read.item, facts, NO_EVENTS, error=f"cannot read the file: {failure}")
+    return FileRead(read.item, facts, NO_EVENTS)
 
 
 def _store_file(read: FileRead, store: RawStore, known: dict[str, KnownFile], loaded_by_sha: dict[str, str],
@@ -214,11 +254,10 @@ def _store_file(read: FileRead, store: RawStore, known: dict[str, KnownFile], lo
     """Write one file read into the store's open transaction; return the final outcome."""
     source_file = read.item.source_file
     store.begin_file(source_file, replaces_existing=source_file in known)
-    if read.segments is None:
+    if read.events is None:
         read = _stream_file(read, store, options)
     else:
-        for segment in read.segments:
-            store.add_segment(source_file, segment.first_line_number, segment.text)
+        store.add_events(read.events)
     error = read.error
     if error is None:
         twin = loaded_by_sha.get(read.facts.sha256)
@@ -239,19 +278,33 @@ def _store_file(read: FileRead, store: RawStore, known: dict[str, KnownFile], lo
     return read
 
 
+def _groups(items: list[InputFile]) -> Iterator[list[InputFile]]:
+    """Consecutive files in groups of about GROUP_BYTES (as stored) or GROUP_FILES files."""
+    group: list[InputFile] = []
+    size = 0
+    for item in items:
+        group.append(item)
+        size += item.size_bytes
+        if size >= GROUP_BYTES or len(group) >= GROUP_FILES:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
 def _reads_in_order(items: list[InputFile], known: dict[str, KnownFile], options: Options) -> Iterator[FileRead]:
-    """Read files on worker threads, a bounded window ahead, yielding them in input order."""
+    """Read groups of files on worker threads, a bounded window ahead, yielding files in input order."""
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="read") as pool:
-        window: deque[Future[FileRead]] = deque()
-        upcoming = iter(items)
-        for item in itertools.islice(upcoming, READ_AHEAD):
-            window.append(pool.submit(_read_file, item, known, options))
+        window: deque[Future[list[FileRead]]] = deque()
+        upcoming = _groups(items)
+        for group in itertools.islice(upcoming, READ_AHEAD):
+            window.append(pool.submit(_read_group, group, known, options))
         while window:
-            read = window.popleft().result()
+            reads = window.popleft().result()
             following = next(upcoming, None)
             if following is not None:
-                window.append(pool.submit(_read_file, following, known, options))
-            yield read
+                window.append(pool.submit(_read_group, following, known, options))
+            yield from reads
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -260,7 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Load AWS Lambda CloudWatch log exports into the raw tables of a DuckDB file: "
             "raw.log_files (one row per file seen, loaded or rejected with the reason) and "
-            "raw.log_lines (every line, with its file and 1-based line number, text exactly as in the file). "
+            "raw.log_events (every CloudWatch event: the line that starts with its timestamp and the lines up to "
+            "the next one, with its file and 1-based line numbers, text exactly as in the file). "
             "Files already loaded are skipped: without reading them when their size and modification time "
             "(zip members: size, CRC-32 and date) are those recorded, else when their sha256 is the same; "
             "a changed file replaces its rows. "

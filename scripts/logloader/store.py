@@ -1,6 +1,6 @@
 """The raw DuckDB tables and the writes to them, atomic per file.
 
-Lines are buffered across files and written in transactions of whole files:
+Events are buffered across files and written in transactions of whole files:
 a transaction never holds part of a file, so a kill at any moment leaves every
 file either fully loaded or absent. A changed file (same path, new sha256)
 has its old rows deleted in the same transaction that adds the new ones.
@@ -8,15 +8,16 @@ has its old rows deleted in the same transaction that adds the new ones.
 
 from __future__ import annotations
 
-import itertools
 import time
 from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import DatabaseBusy
+from .events import EVENT_COLUMNS, EventSlice, Part, cut_events, large_offsets
 
 SCHEMA_SQL = """
 create schema if not exists raw;
@@ -37,10 +38,13 @@ create table if not exists raw.log_files (
 alter table raw.log_files add column if not exists mtime_ns bigint;
 alter table raw.log_files add column if not exists zip_crc32 bigint;
 alter table raw.log_files add column if not exists zip_date_time varchar;
-create table if not exists raw.log_lines (
+create table if not exists raw.log_events (
     source_file varchar not null,
+    event_number_in_file bigint not null,
     line_number bigint not null,
-    line varchar not null
+    last_line_number bigint not null,
+    line_count bigint not null,
+    event_text varchar not null
 );
 """
 
@@ -76,17 +80,13 @@ FILE_SCHEMA = pa.schema(
 Fingerprint = tuple[int, "int | None", "int | None", "str | None"]
 REFRESH_COLUMNS = ("source_file", "mtime_ns", "zip_crc32", "zip_date_time")
 REFRESH_SCHEMA = pa.schema([(name, FILE_SCHEMA.field(name).type) for name in REFRESH_COLUMNS])
-# Lines travel to DuckDB as segments (many whole lines joined by "\n"), built
-# zero-copy into Arrow; DuckDB splits them into rows, numbered from the
-# segment's first line. This is several times faster than one Python object per line.
-INSERT_SEGMENTS_SQL = """
-insert into raw.log_lines
-select
-    source_file,
-    first_line_number + generate_subscripts(lines, 1) - 1 as line_number,
-    unnest(lines) as line
-from (select source_file, first_line_number, string_split(text, chr(10)) as lines from segments)
-"""
+# Events travel to DuckDB as Arrow record batches cut by the worker threads
+# (logloader.events), one batch per group of files; DuckDB reads them in place.
+INSERT_EVENTS_SQL = (
+    f"insert into raw.log_events ({', '.join(EVENT_COLUMNS)}) select {', '.join(EVENT_COLUMNS)} from events"
+)
+# Files migrated per statement from the raw.log_lines of an older loader.
+MIGRATION_FILES = 256
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,50 @@ def connect(database: str, wait_seconds: float) -> duckdb.DuckDBPyConnection:
                 ) from error
             time.sleep(0.5)
     connection.execute(SCHEMA_SQL)
+    migrate_log_lines(connection)
     return connection
+
+
+def migrate_log_lines(connection: duckdb.DuckDBPyConnection) -> int:
+    """Turn the raw.log_lines table of an older loader into raw.log_events (same cut as a load),
+    then drop it, in one transaction; return the number of files migrated (0: nothing to do)."""
+    (exists,) = connection.execute(
+        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'log_lines'"
+    ).fetchone()
+    if not exists:
+        return 0
+    connection.execute("begin transaction")
+    try:
+        sources = [row[0] for row in connection.execute(
+            "select distinct source_file from raw.log_lines order by source_file").fetchall()]
+        for first in range(0, len(sources), MIGRATION_FILES):
+            chunk = sources[first : first + MIGRATION_FILES]
+            lines = connection.execute(
+                "select source_file, line from raw.log_lines where source_file between ? and ? "
+                "order by source_file, line_number",
+                [chunk[0], chunk[-1]],
+            ).to_arrow_table()
+            runs = pc.run_end_encode(lines.column("source_file").combine_chunks())
+            run_ends = runs.run_ends.to_pylist()
+            line_counts = [end - start for start, end in zip([0, *run_ends], run_ends)]
+            # every line followed by "\n", in one buffer: the text of the files, as the loader cuts it
+            ended = pc.binary_join_element_wise(
+                lines.column("line").combine_chunks().cast(pa.large_string()),
+                pa.scalar("", pa.large_string()),
+                pa.scalar("\n", pa.large_string()),
+            )
+            offsets = large_offsets(ended)
+            begin, end = offsets[0].as_py(), offsets[-1].as_py()
+            buffer = ended.buffers()[2].slice(begin, end - begin).to_pybytes()
+            parts = [Part(index, count) for index, count in enumerate(line_counts)]
+            events, _ = cut_events(buffer, parts, runs.values.to_pylist())  # noqa: F841 (read by DuckDB)
+            connection.execute(INSERT_EVENTS_SQL)
+        connection.execute("drop table raw.log_lines")
+        connection.execute("commit")
+    except BaseException:
+        connection.execute("rollback")
+        raise
+    return len(sources)
 
 
 class RawStore:
@@ -130,9 +173,7 @@ class RawStore:
         self._connection = connection
         self._loaded_at = loaded_at
         self._files: dict[str, list] = {name: [] for name in FILE_COLUMNS}
-        self._segment_sources: list[str] = []
-        self._segment_starts: list[int] = []
-        self._segment_texts: list[bytes] = []
+        self._events: list[EventSlice] = []
         self._buffered_bytes = 0
         self._replaced: list[str] = []
         self._flushed_partial: set[str] = set()
@@ -173,18 +214,17 @@ class RawStore:
             self._in_transaction = True
         if replaces_existing:
             self._replaced.append(source_file)
-        self._file_start = len(self._segment_texts)
+        self._file_start = len(self._events)
 
-    def add_segment(self, source_file: str, first_line_number: int, text: bytes) -> None:
-        """Buffer whole lines of a file (``text`` is valid UTF-8, lines joined by ``\\n``)."""
-        self._segment_sources.append(source_file)
-        self._segment_starts.append(first_line_number)
-        self._segment_texts.append(text)
-        self._buffered_bytes += len(text)
+    def add_events(self, events: EventSlice) -> None:
+        """Buffer events of the current file (rows of a batch cut by logloader.events)."""
+        if events.stop > events.start:
+            self._events.append(events)
+            self._buffered_bytes += events.text_bytes()
 
     def spill(self, source_file: str) -> None:
-        """Write buffered lines now (a big file); the transaction stays open."""
-        self._write_lines()
+        """Write buffered events now (a big file); the transaction stays open."""
+        self._write_events()
         self._flushed_partial.add(source_file)
         self._file_start = 0
 
@@ -204,12 +244,10 @@ class RawStore:
         ``fingerprint`` (size, mtime_ns, zip CRC-32, zip date) as seen before the file was read;
         None records no date, so the next run reads the file again to compare its sha256."""
         if error is not None:
-            del self._segment_sources[self._file_start :]
-            del self._segment_starts[self._file_start :]
-            self._buffered_bytes -= sum(map(len, self._segment_texts[self._file_start :]))
-            del self._segment_texts[self._file_start :]
+            self._buffered_bytes -= sum(events.text_bytes() for events in self._events[self._file_start :])
+            del self._events[self._file_start :]
             if source_file in self._flushed_partial:
-                self._connection.execute("delete from raw.log_lines where source_file = ?", [source_file])
+                self._connection.execute("delete from raw.log_events where source_file = ?", [source_file])
             line_count = 0
         self._flushed_partial.discard(source_file)
         row = (
@@ -230,7 +268,7 @@ class RawStore:
         """Write everything buffered and commit: whole files only."""
         if not self._in_transaction:
             return
-        self._write_lines()
+        self._write_events()
         files = pa.table(self._files, schema=FILE_SCHEMA)  # noqa: F841 (read by DuckDB)
         self._connection.execute(
             "delete from raw.log_files where source_file in (select source_file from files)"
@@ -254,26 +292,25 @@ class RawStore:
             self._connection.execute("rollback")
             self._in_transaction = False
 
-    def _write_lines(self) -> None:
+    def _write_events(self) -> None:
         if self._replaced:
             replaced = pa.table({"source_file": self._replaced})  # noqa: F841 (read by DuckDB)
             self._connection.execute(
-                "delete from raw.log_lines where source_file in (select source_file from replaced)"
+                "delete from raw.log_events where source_file in (select source_file from replaced)"
             )
             self._replaced = []
-        if not self._segment_texts:
+        if not self._events:
             return
-        offsets = pa.array([0, *itertools.accumulate(map(len, self._segment_texts))], pa.int64())
-        texts = pa.LargeStringArray.from_buffers(
-            len(self._segment_texts), offsets.buffers()[1], pa.py_buffer(b"".join(self._segment_texts))
+        # consecutive files of one worker's group are consecutive rows of its batch: one slice each
+        merged: list[EventSlice] = []
+        for events in self._events:
+            if merged and merged[-1].batch is events.batch and merged[-1].stop == events.start:
+                merged[-1] = EventSlice(events.batch, merged[-1].start, events.stop)
+            else:
+                merged.append(events)
+        events = pa.Table.from_batches(  # noqa: F841 (read by DuckDB)
+            [part.batch.slice(part.start, part.stop - part.start) for part in merged]
         )
-        segments = pa.table(  # noqa: F841 (read by DuckDB)
-            {
-                "source_file": pa.array(self._segment_sources, pa.string()),
-                "first_line_number": pa.array(self._segment_starts, pa.int64()),
-                "text": texts,
-            }
-        )
-        self._connection.execute(INSERT_SEGMENTS_SQL)
-        self._segment_sources, self._segment_starts, self._segment_texts = [], [], []
+        self._connection.execute(INSERT_EVENTS_SQL)
+        self._events = []
         self._buffered_bytes = 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import os
+import random
+import re
 import signal
 import subprocess
 import sys
@@ -13,8 +15,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from logloader import inputs
+from logloader import cli, events, inputs, reader
 from logloader.cli import Options, load_paths
 from logloader.errors import DatabaseBusy
 from logloader.reader import MEGABYTE, Limits
@@ -56,8 +60,23 @@ def table(database: Path, sql: str) -> list[tuple]:
         return connection.execute(sql).fetchall()
 
 
+# The lines of raw.log_events: each event's text split at "\n", numbered from its first line.
+LINES_OF_EVENTS = """
+select source_file, line_number + generate_subscripts(lines, 1) - 1 as line_number, unnest(lines) as line
+from (select source_file, line_number, string_split(event_text, chr(10)) as lines from raw.log_events)
+"""
+
+
 def lines_of(database: Path) -> list[tuple]:
-    return table(database, "select source_file, line_number, line from raw.log_lines order by all")
+    return table(database, f"select source_file, line_number, line from ({LINES_OF_EVENTS}) order by all")
+
+
+def events_of(database: Path) -> list[tuple]:
+    return table(
+        database,
+        "select source_file, event_number_in_file, line_number, last_line_number, line_count, event_text "
+        "from raw.log_events order by source_file, line_number",
+    )
 
 
 def files_of(database: Path) -> list[tuple]:
@@ -95,6 +114,12 @@ def test_folder_tree_lands_every_line_exactly(tree: Path, tmp_path: Path) -> Non
     first = [row for row in stored if row[0] == f"{STREAM}/000000.gz"]
     assert [line for _, _, line in first] == EVENT_TEXT.split("\n")[:-1]
     assert [number for _, number, _ in first] == list(range(1, 7))
+    start, _, block_start, *block, _ = EVENT_TEXT.split("\n")[:-1]
+    assert events_of(database) == [
+        (f"{STREAM}/000000.gz", 1, 1, 2, 2, start + "\n"),
+        (f"{STREAM}/000000.gz", 2, 3, 6, 4, "\n".join([block_start, *block, ""])),
+        (f"{STREAM}/000001.gz", 1, 1, 2, 2, "2024-02-13T10:00:01.000Z END RequestId: r-1\n"),
+    ], "one row per event: its first line, continuation lines and the exporter's empty line"
     files = files_of(database)
     assert [row[0] for row in files] == [f"{STREAM}/000000.gz", f"{STREAM}/000001.gz"]
     assert all(row[4] == "loaded" and row[5] is None for row in files)
@@ -116,6 +141,7 @@ def test_zip_is_read_in_place_with_member_paths(tree: Path, tmp_path: Path) -> N
     folder_database = tmp_path / "folder.duckdb"
     load_paths([str(tree.parent)], str(folder_database))
     assert lines_of(folder_database) == lines_of(database), "a zip and its folder load the same rows"
+    assert [row[1:] for row in events_of(folder_database)] == [row[1:] for row in events_of(database)]
 
 
 def test_single_files_are_told_by_bytes_not_name(tmp_path: Path) -> None:
@@ -144,6 +170,163 @@ def test_crlf_unterminated_last_line_and_invalid_utf8_are_kept(tmp_path: Path) -
     ]
     ((_, _, _, line_count, status, error, invalid),) = files_of(database)
     assert (line_count, status, error, invalid) == (4, "loaded", None, True)
+    assert events_of(database) == [
+        ("odd.gz", 0, 1, 4, 4, "first\r\nsecond \ufffd\ufffd bytes\r\n\r\nlast without newline")
+    ], "no timestamp: the whole file is event 0, every \\r kept"
+
+
+def test_events_of_a_crlf_file_without_final_newline_keep_their_carriage_returns(tmp_path: Path) -> None:
+    raw = (b"2024-02-13T10:00:00.000Z START RequestId: r-1\r\n\r\n"
+           b"2024-02-13T10:00:00.100Z 2024-02-13T10:00:00.100Z\tr-1\tERROR\tbad \xc3(\r\n  at x\r\n"
+           b"2024-02-13T10:00:00.200Z END RequestId: r-1")
+    write_gzip(tmp_path / "in" / "crlf.gz", raw)
+    database = tmp_path / "db.duckdb"
+    load_paths([str(tmp_path / "in")], str(database))
+    assert [row[1:] for row in events_of(database)] == [
+        (1, 1, 2, 2, "2024-02-13T10:00:00.000Z START RequestId: r-1\r\n\r"),
+        (2, 3, 4, 2, "2024-02-13T10:00:00.100Z 2024-02-13T10:00:00.100Z\tr-1\tERROR\tbad \ufffd(\r\n  at x\r"),
+        (3, 5, 5, 1, "2024-02-13T10:00:00.200Z END RequestId: r-1"),
+    ]
+
+
+# Lines that do and do not start an event (the cases of dbt's event_start_pattern).
+STARTS_AND_NOT = [
+    ("    id: '01HHEB0ZPCK6NMWZQE4DQBAGGX',", False),  # before the first start: event 0
+    ("}", False),
+    ("2023-12-12T06:22:20.226Z START RequestId: 2163d43b Version: $LATEST", True),
+    ("", False),
+    ("XRAY TraceId: 1-6577fc1b-6368ad79a9b8454f0d9df6cb\tSegmentId: 672c21551c4e4bed\tSampled: true\t", False),
+    ("2023-12-12T06:22:20.226Z", False),  # a bare timestamp: no space after it
+    ("2023-12-12T06:22:20.226Z\tno space", False),
+    ("2023-12-28T21:01:03.857Z Unknown application error occurred", True),
+    (" 2023-12-28T21:01:03.857Z indented", False),
+    ("2023-12-28T21:01:03.85Z two decimals", False),
+    ("2023-12-28 21:01:03.857Z no T", False),
+    ("\uff12023-12-28T21:01:03.857Z a fullwidth digit is not a digit", False),
+    ("2023-12-28T21:01:03.857Z ", True),  # the timestamp and its space, nothing after
+    ("9999-99-99T99:99:99.999Z the shape is what counts", True),
+    ("2024-02-13T10:00:00.000Z", False),  # the last line, 24 bytes: too short to start an event
+]
+
+
+def reference_events(source_file: str, lines: list[str]) -> list[tuple]:
+    """Events as the grammar defines them, one line at a time (the loader never loops like this)."""
+    shape = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z ")
+    events: list[list] = []
+    number = 0
+    for line_number, line in enumerate(lines, start=1):
+        if shape.match(line):
+            number += 1
+            events.append([source_file, number, line_number, line_number, 1, [line]])
+        elif not events:
+            events.append([source_file, 0, line_number, line_number, 1, [line]])
+        else:
+            events[-1][3] = line_number
+            events[-1][4] += 1
+            events[-1][5].append(line)
+    return [(*event[:5], "\n".join(event[5])) for event in events]
+
+
+def test_events_start_exactly_at_timestamped_lines(tmp_path: Path) -> None:
+    lines = [line for line, _ in STARTS_AND_NOT]
+    write_gzip(tmp_path / "in" / "cases.gz", ("\n".join(lines) + "\n").encode())
+    database = tmp_path / "db.duckdb"
+    load_paths([str(tmp_path / "in")], str(database))
+    events = events_of(database)
+    assert [row[2] for row in events] == [1] + [number for number, (_, starts) in enumerate(STARTS_AND_NOT, 1) if starts]
+    assert events == reference_events("cases.gz", lines)
+    assert [row[1] for row in events] == list(range(len(events))), "event 0, then 1, 2, ... in file order"
+
+
+def test_event_texts_joined_give_back_the_file(tmp_path: Path) -> None:
+    """Lossless: per file, the event texts in line order joined by \\n are the file's text (its final
+    \\n aside; invalid UTF-8 as U+FFFD), and their line counts add up to the file's."""
+    rng = random.Random(11)
+    pieces = [line for line, _ in STARTS_AND_NOT] + EVENT_TEXT.split("\n") + ["x\r", "\r", "Zoë ✓"]
+    texts = {}
+    for index in range(12):
+        lines = [rng.choice(pieces) for _ in range(rng.randint(1, 200))]
+        texts[f"f{index:02d}.gz"] = "\n".join(lines) + ("\n" if index % 3 else "")
+    texts["utf8.gz"] = "2024-02-13T10:00:00.000Z bad \ufffd bytes\nnext\n"
+    for name, text in texts.items():
+        data = text.encode().replace("\ufffd".encode(), b"\xff") if name == "utf8.gz" else text.encode()
+        write_gzip(tmp_path / "in" / name, data)
+    database = tmp_path / "db.duckdb"
+    load_paths([str(tmp_path / "in")], str(database))
+    joined = dict(table(database, "select source_file, string_agg(event_text, chr(10) order by line_number) "
+                                  "from raw.log_events group by source_file"))
+    assert joined == {name: text.removesuffix("\n") for name, text in texts.items()}
+    assert table(database, "select count(*) from raw.log_files as f join (select source_file, sum(line_count) as n "
+                           "from raw.log_events group by all) using (source_file) where n <> f.line_count") == [(0,)]
+    for name, text in texts.items():
+        assert [row[1:] for row in events_of(database) if row[0] == name] == \
+            [row[1:] for row in reference_events(name, text.removesuffix("\n").split("\n"))], name
+
+
+def test_files_streamed_in_pieces_give_the_same_events(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file too big to hold is read again by the writer in pieces and cut as it goes (an event
+    can span pieces, or a piece hold no event start at all); a group whose text passes its limit
+    leaves its last files to the writer. Same rows either way."""
+    rng = random.Random(5)
+    pieces = [line for line, _ in STARTS_AND_NOT] + EVENT_TEXT.split("\n") + ["y" * 300]
+    for index in range(30):
+        lines = [rng.choice(pieces) for _ in range(rng.randint(1, 400))]
+        write_gzip(tmp_path / "in" / f"s{index:02d}.gz", ("\n".join(lines) + "\n").encode())
+    write_gzip(tmp_path / "in" / "no-start.gz", ("continuation\n" * 5000).encode())
+    whole = tmp_path / "whole.duckdb"
+    load_paths([str(tmp_path / "in")], str(whole))
+    monkeypatch.setattr(cli, "PREFETCH_BYTES", 2048)
+    monkeypatch.setattr(cli, "GROUP_HELD_BYTES", 4096)
+    monkeypatch.setattr(reader, "CHUNK_BYTES", 777)
+    streamed = tmp_path / "streamed.duckdb"
+    load_paths([str(tmp_path / "in")], str(streamed), Options(commit_bytes=20_000))
+    assert events_of(streamed) == events_of(whole)
+    assert files_of(streamed) == files_of(whole)
+    assert table(streamed, "select line_count, strlen(event_text) from raw.log_events "
+                           "where source_file = 'no-start.gz'") == [(5000, 13 * 5000 - 1)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    files=st.lists(
+        st.lists(st.sampled_from([line for line, _ in STARTS_AND_NOT] + ["", "x", "\r", "ü"]), min_size=1, max_size=40),
+        min_size=1,
+        max_size=6,
+    ),
+    piece=st.integers(min_value=1, max_value=7),
+)
+def test_cutting_matches_the_grammar_for_any_lines(files: list[list[str]], piece: int) -> None:
+    """The vectorised cut (many files in one buffer, or one file fed in pieces) gives the
+    events of the one-line-at-a-time definition."""
+    names = [f"f{index}" for index in range(len(files))]
+    buffer = "".join(line + "\n" for lines in files for line in lines).encode()
+    batch, ranges = events.cut_events(buffer, [events.Part(index, len(lines)) for index, lines in enumerate(files)], names)
+    rows = list(zip(*batch.to_pydict().values()))
+    assert rows == [row for name, lines in zip(names, files) for row in reference_events(name, lines)]
+    for name, where in zip(names, ranges):
+        assert {row[0] for row in rows[where.start : where.stop]} == {name}
+    cutter = events.StreamCutter("f0")
+    streamed = []
+    for first in range(0, len(files[0]), piece):
+        for part in cutter.feed("\n".join(files[0][first : first + piece]).encode()):
+            streamed += zip(*part.to_pydict().values())
+    for part in cutter.finish():
+        streamed += zip(*part.to_pydict().values())
+    assert streamed == reference_events("f0", files[0])
+
+
+def test_a_database_of_the_line_loader_is_migrated_to_events(tree: Path, tmp_path: Path) -> None:
+    """raw.log_lines (the loader before raw.log_events) is cut into events once, then dropped."""
+    database = tmp_path / "db.duckdb"
+    load_paths([str(tree)], str(database))
+    expected = events_of(database)
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(f"create table raw.log_lines as {LINES_OF_EVENTS}")
+        connection.execute("delete from raw.log_events")
+    summary = load_paths([str(tree)], str(database))
+    assert (summary.loaded, summary.skipped) == (0, 2)
+    assert events_of(database) == expected
+    assert table(database, "select count(*) from information_schema.tables where table_name = 'log_lines'") == [(0,)]
 
 
 def test_second_run_adds_nothing_and_tables_stay_identical(tree: Path, tmp_path: Path) -> None:
@@ -347,8 +530,8 @@ def test_bad_input_is_rejected_with_a_reason_and_the_rest_loads(tree: Path, tmp_
         assert words in rejected[name][5], (name, rejected[name][5])
         assert f"rejected bad/{name}: " in result.stderr, "one warning line names each rejected file"
         assert rejected[name][3] == 0 and len(rejected[name][1]) == 64
-    assert table(database, "select count(*) from raw.log_lines where source_file like 'bad/%'") == [(0,)]
-    assert table(database, "select count(*) from raw.log_lines") == [(8,)], "the good files load whole"
+    assert table(database, "select count(*) from raw.log_events where source_file like 'bad/%'") == [(0,)]
+    assert table(database, "select sum(line_count) from raw.log_events") == [(8,)], "the good files load whole"
     assert "rejected 6" in result.stdout
     assert run_loader("--strict", "--retry-rejected", str(tree), database=database).returncode == 1
 
@@ -430,10 +613,13 @@ def test_killed_loader_leaves_whole_files_and_a_rerun_matches(tmp_path: Path) ->
         body = "".join(f"2024-02-13T10:00:{index % 60:02d}.000Z line {index}-{n}\n\n" for n in range(20_000))
         write_gzip(root / f"stream-{index:02d}" / "000000.gz", body.encode())
     reference = tmp_path / "reference.duckdb"
-    load_paths([str(root)], str(reference))
+    started = time.perf_counter()
+    assert run_loader("--commit-mb", "1", str(root), database=reference).returncode == 0
+    duration = time.perf_counter() - started  # start-up included; kills are spread over it
     killed = tmp_path / "killed.duckdb"
     files_after_kill = []
-    for delay in (0.5, 0.9, 0.9, 1.3, 1.3, 1.3):
+    for share in (0.3, 0.45, 0.6, 0.75, 0.9, 0.9):
+        delay = share * duration
         process = subprocess.Popen(
             [sys.executable, str(LOADER), "--commit-mb", "1", "--database", str(killed), str(root)],
             stdout=subprocess.DEVNULL,
@@ -447,14 +633,14 @@ def test_killed_loader_leaves_whole_files_and_a_rerun_matches(tmp_path: Path) ->
         # Whatever was committed is whole files: each recorded file has all its lines, no orphan lines.
         assert table(
             killed,
-            "select f.source_file from raw.log_files as f left join raw.log_lines as l using (source_file) "
-            "group by f.source_file, f.line_count having f.line_count <> count(l.line_number) "
-            "union all select source_file from raw.log_lines anti join raw.log_files using (source_file)",
+            "select f.source_file from raw.log_files as f left join raw.log_events as e using (source_file) "
+            "group by f.source_file, f.line_count having f.line_count <> coalesce(sum(e.line_count), 0) "
+            "union all select source_file from raw.log_events anti join raw.log_files using (source_file)",
         ) == []
         files_after_kill.append(table(killed, "select count(*) from raw.log_files")[0][0])
     assert any(0 < count < 40 for count in files_after_kill), f"no kill landed mid-run: {files_after_kill}"
     assert run_loader(str(root), database=killed).returncode == 0
-    assert lines_of(killed) == lines_of(reference)
+    assert events_of(killed) == events_of(reference)
     assert files_of(killed) == files_of(reference)
 
 
@@ -468,12 +654,13 @@ def test_real_sample_lands_whole_and_reloads_as_nothing(tmp_path: Path) -> None:
     assert table(database, "select count(*), sum(line_count) from raw.log_files where status = 'loaded'") == [
         (1367, 357_295)
     ]
-    assert table(database, "select count(*) from raw.log_lines") == [(357_295,)]
+    assert table(database, "select sum(line_count), count(*) from raw.log_events") == [(357_295, 67_197)]
+    assert table(database, f"select count(*) from ({LINES_OF_EVENTS})") == [(357_295,)]
     assert table(database, "select count(*) from raw.log_files where source_file like '%[$LATEST]%'") == [(1367,)]
-    before = lines_of(database)
+    before = events_of(database)
     again = run_loader(str(SAMPLE), database=database)
     assert "files loaded 0, skipped (already loaded) 1,367, rejected 0" in again.stdout
-    assert lines_of(database) == before
+    assert events_of(database) == before
 
 
 def test_a_line_of_several_megabytes_and_a_cut_transaction_block_load_whole(tmp_path: Path) -> None:
@@ -485,6 +672,8 @@ def test_a_line_of_several_megabytes_and_a_cut_transaction_block_load_whole(tmp_
     summary = load_paths([str(tmp_path / "in")], str(database))
     assert (summary.loaded, summary.lines) == (1, 6)
     assert [line for _, _, line in lines_of(database)] == [long_line, "", *cut_block]
+    assert [row[1:5] for row in events_of(database)] == [(1, 1, 2, 2), (2, 3, 4, 2), (3, 5, 6, 2)]
+    assert events_of(database)[0][5] == long_line + "\n"
 
 
 def test_line_limit_rejects_a_runaway_line(tmp_path: Path) -> None:

@@ -45,6 +45,12 @@ SCALES: dict[str, list[str]] = {
 }
 
 
+# Every line of raw.log_events (each event's text split at "\n", numbered from its first line).
+RAW_LINES = """(
+    select source_file, line_number + generate_subscripts(lines, 1) - 1 as line_number, unnest(lines) as line
+    from (select source_file, line_number, string_split(event_text, chr(10)) as lines from raw.log_events)
+)"""
+
 @dataclass
 class Built:
     """One scale, generated, loaded and built."""
@@ -129,19 +135,21 @@ def test_files_and_lines(built: Built) -> None:
     good = built.good_files
     assert built.scalar(f"select count(*) from marts.source_files where status = 'loaded' and {good}") == totals["files"]
     assert built.scalar(f"select sum(line_count) from marts.source_files where {good}") == totals["lines"]
-    assert built.scalar(f"select count(*) from raw.log_lines where {good}") == totals["lines"]
-    # every good file ends with a line feed: its bytes are its lines' bytes plus one per line
-    assert built.scalar(f"select sum(strlen(line)) + count(*) from raw.log_lines where {good}") \
+    assert built.scalar(f"select sum(line_count) from raw.log_events where {good}") == totals["lines"]
+    assert built.scalar(f"select count(*) from {RAW_LINES} where {good}") == totals["lines"]
+    # every good file ends with a line feed: its bytes are its events' bytes (lines joined by
+    # "\n") plus the "\n" after each event
+    assert built.scalar(f"select sum(strlen(event_text) + 1) from raw.log_events where {good}") \
         == totals["decompressed_bytes"]
     assert built.scalar(f"select sum(line_count) from marts.log_events where {good}") == totals["lines"]
-    assert built.scalar("select count(*) from raw.log_lines where line like 'XRAY%'") == totals["xray_lines"]
+    assert built.scalar(f"select count(*) from {RAW_LINES} where line like 'XRAY%'") == totals["xray_lines"]
     with_broken = built.key.get("totals_with_broken")
     if with_broken:
         assert built.scalar("select count(*) from marts.source_files") == with_broken["files_seen"]
         assert built.scalar("select count(*) from marts.source_files where status = 'loaded'") == with_broken["files_loaded"]
         assert built.scalar("select count(*) from marts.source_files where status = 'rejected'") == with_broken["files_rejected"]
         assert built.scalar("select sum(line_count) from marts.source_files") == with_broken["lines"]
-        assert built.scalar("select count(*) from raw.log_lines") == with_broken["lines"]
+        assert built.scalar("select sum(line_count) from raw.log_events") == with_broken["lines"]
     else:
         assert built.scalar("select count(*) from marts.source_files") == totals["files"]
 
@@ -384,5 +392,5 @@ def test_broken_files(built: Built) -> None:
         ) == {level: count for level, count in bad["application_events_by_level"].items() if count}, label
         if "invalid_line_number" in bad:
             assert built.ids(
-                "select line_number from raw.log_lines where source_file = ? and contains(line, '\ufffd')", where
+                f"select line_number from {RAW_LINES} where source_file = ? and contains(line, '\ufffd')", where
             ) == [bad["invalid_line_number"]], label

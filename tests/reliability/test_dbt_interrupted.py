@@ -97,6 +97,12 @@ def describe_difference(expected: dict[str, Any], actual: dict[str, Any]) -> str
     return "no difference"
 
 
+# Every line of raw.log_events (each event's text split at "\n", numbered from its first line).
+RAW_LINES = """(
+    select source_file, line_number + generate_subscripts(lines, 1) - 1 as line_number, unnest(lines) as line
+    from (select source_file, line_number, string_split(event_text, chr(10)) as lines from raw.log_events)
+)"""
+
 # The points where a build is stopped: early (intermediate models), at the first mart,
 # after some marts exist, and while data tests run.
 INTERRUPTIONS = [
@@ -380,17 +386,19 @@ def test_no_line_is_lost_and_each_is_in_exactly_one_event(corpus_build: CorpusBu
         loaded = [row[0] for row in db.execute(
             "select source_file from marts.source_files where status = 'loaded'").fetchall()]
         lines_on_disk = sum(line_total(decompressed(on_disk[name])) for name in loaded)
-        raw_lines = db.execute("select count(*) from raw.log_lines").fetchone()[0]
+        raw_lines = db.execute("select sum(line_count) from raw.log_events").fetchone()[0]
+        assert db.execute(f"select count(*) from {RAW_LINES}").fetchone()[0] == raw_lines, \
+            "each raw event's text holds line_count lines"
         loaded_lines = db.execute("select sum(line_count) from raw.log_files where status = 'loaded'").fetchone()[0]
         mart_lines = db.execute("select sum(line_count) from marts.source_files where status = 'loaded'").fetchone()[0]
         event_lines = db.execute("select sum(line_count) from marts.log_events").fetchone()[0]
         assert (raw_lines, loaded_lines, mart_lines, event_lines) == (lines_on_disk,) * 4
         coverage = db.execute(
-            """
+            f"""
             select count(*) filter (where events = 0), count(*) filter (where events > 1), count(*)
             from (
                 select lines.source_file, lines.line_number, count(events.event_id) as events
-                from raw.log_lines as lines
+                from {RAW_LINES} as lines
                 left join marts.log_events as events
                     on lines.source_file = events.source_file
                     and lines.line_number between events.line_number and events.last_line_number
@@ -400,7 +408,7 @@ def test_no_line_is_lost_and_each_is_in_exactly_one_event(corpus_build: CorpusBu
         ).fetchone()
         assert coverage == (0, 0, raw_lines), f"lines in no event / in several events / all: {coverage}"
         # the 3 MB line is stored whole, and the cut block's tail (a file starting mid-event) is an event too
-        assert db.execute("select max(length(line)) from raw.log_lines").fetchone()[0] > 3 * 1024 * 1024
+        assert db.execute(f"select max(length(line)) from {RAW_LINES}").fetchone()[0] > 3 * 1024 * 1024
         tail = next(name for name, want in corpus_build.own.items() if want["name"] == "cut_block_tail")
         first = db.execute(
             "select line_number from marts.log_events where source_file = ? order by line_number limit 1", [tail]
@@ -417,7 +425,7 @@ def test_dbt_build_while_another_process_holds_the_database_fails_clearly_and_co
     database = work / "shared.duckdb"
     run_loader(database, str(logs))
     with connect_read_only(database) as db:
-        raw_before = db.execute("select count(*), sum(hash(line)) from raw.log_lines").fetchone()
+        raw_before = db.execute("select count(*), sum(hash(event_text)) from raw.log_events").fetchone()
 
     holder = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
@@ -436,7 +444,7 @@ def test_dbt_build_while_another_process_holds_the_database_fails_clearly_and_co
 
     build = build_outcome(database, work)  # data tests may fail for their own reasons; no model may error
     with connect_read_only(database) as db:
-        assert db.execute("select count(*), sum(hash(line)) from raw.log_lines").fetchone() == raw_before
+        assert db.execute("select count(*), sum(hash(event_text)) from raw.log_events").fetchone() == raw_before
         assert db.execute("select count(*) from marts.transactions").fetchone()[0] > 0
     errors = [problem for problem in build[1] if problem.startswith("ERROR")]
     assert not errors, f"the build after the holder left must create every model: {errors}"

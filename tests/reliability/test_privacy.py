@@ -50,6 +50,12 @@ PHONE = r"\+\d{7,15}"
 PERSONAL_KEYS = ("name", "firstName", "lastName", "senderName", "receiverName", "email", "phoneNumber",
                  "subscriptionName", "subscriptionEmail", "subscriptionPhoneNumber")
 PERSONAL_VALUE = r'\\*"(?:' + "|".join(PERSONAL_KEYS) + r')\\*"\s*:\s*\\*"([^"\\]{4,})'
+# Every line of raw.log_events (each event's text split at "\n", numbered from its first line).
+RAW_LINES = """(
+    select source_file, line_number + generate_subscripts(lines, 1) - 1 as line_number, unnest(lines) as line
+    from (select source_file, line_number, string_split(event_text, chr(10)) as lines from raw.log_events)
+)"""
+
 INTERNAL_SCHEMAS = ("raw", "staging", "intermediate", "information_schema", "pg_catalog")
 REPORTS = REPO / "reports"
 
@@ -65,14 +71,14 @@ class Secrets:
 def personal_values(db: duckdb.DuckDBPyConnection) -> Secrets:
     """The personal values in the loaded lines: values of personal keys, every e-mail and phone number."""
     keyed = {row[0] for row in db.execute(
-        "select distinct unnest(regexp_extract_all(line, ?, 1)) from raw.log_lines "
+        f"select distinct unnest(regexp_extract_all(line, ?, 1)) from {RAW_LINES} "
         "where regexp_matches(line, '(?i)name|mail|phone')", [PERSONAL_VALUE],
     ).fetchall()}
     emails = {row[0] for row in db.execute(
-        "select distinct unnest(regexp_extract_all(line, ?)) from raw.log_lines where contains(line, '@')", [EMAIL],
+        f"select distinct unnest(regexp_extract_all(line, ?)) from {RAW_LINES} where contains(line, '@')", [EMAIL],
     ).fetchall()}
     phones = {row[0] for row in db.execute(
-        "select distinct unnest(regexp_extract_all(line, ?)) from raw.log_lines where contains(line, '+')", [PHONE],
+        f"select distinct unnest(regexp_extract_all(line, ?)) from {RAW_LINES} where contains(line, '+')", [PHONE],
     ).fetchall()}
     names = {value for value in keyed if not re.fullmatch(EMAIL, value) and not re.fullmatch(r"\+?\d+", value)}
     literals = sorted(keyed | emails | phones)
