@@ -1,14 +1,20 @@
 -- Nothing is lost: for every loaded file, the events of marts.log_events
--- cover its lines 1..line_count exactly once: their line_count add up to
--- the file's (raw.log_files.line_count, via marts.source_files), each event's
--- range has line_count lines, and the ranges are contiguous and disjoint.
--- Files of the latest run of marts.log_events only (every file after a full
--- build; var rows_of_latest_run).
+-- cover its lines 1..line_count exactly once (contiguous, disjoint ranges)
+-- and their line_count add up to the file's (raw.log_files.line_count, via
+-- marts.source_files). Files of the latest run of marts.log_events only
+-- (every file after a full build; var rows_of_latest_run).
+--
+-- Without a window over all events: if every event has line_count >= 1 lines
+-- (last_line_number = line_number + line_count - 1, at most the file's last
+-- line), one starts at line 1, each that ends before the file's last line is
+-- followed by one that starts on the next line, and the line counts add up to
+-- the file's, then the chain from line 1 covers the file exactly and no other
+-- event is left: the ranges are contiguous and disjoint.
 with
 
 files as (
 
-    select * from {{ ref('source_files') }}
+    select source_file, line_count from {{ ref('source_files') }}
     where status = 'loaded'
         and {{ var('rows_of_latest_run') | replace('MODEL', 'log_events') }}
 
@@ -22,45 +28,49 @@ events as (
 
 ),
 
-event_ranges as (
+events_in_their_file as (
 
     select
-        source_file,
-        line_number,
-        last_line_number,
-        line_count,
-        lead(line_number) over (partition by source_file order by line_number) as next_line_number,
+        events.*,
+        files.line_count as file_line_count,
+        following.line_number as next_line_number,
     from events
+    inner join files on events.source_file = files.source_file
+    left join events as following
+        on following.source_file = events.source_file
+        and following.line_number = events.last_line_number + 1
 
 ),
 
-broken_ranges as (
+broken_events as (
 
-    select source_file, 'gap or overlap after line ' || line_number::varchar as problem
-    from event_ranges
-    where next_line_number is not null and next_line_number <> last_line_number + 1
-    union all
-    select source_file, 'line_count disagrees with lines ' || line_number::varchar || '..' || last_line_number::varchar
-    from event_ranges
-    where line_count is distinct from last_line_number - line_number + 1 or line_count < 1
+    select source_file, 'lines ' || line_number::varchar || '..' || last_line_number::varchar || ': ' || case
+            when line_count is distinct from last_line_number - line_number + 1 or line_count < 1
+                then 'line_count ' || coalesce(line_count::varchar, 'null') || ' disagrees with the range'
+            when last_line_number > file_line_count then 'past the last line of the file'
+            else 'no event starts on the next line (a gap)'
+        end as problem
+    from events_in_their_file
+    where line_count is distinct from last_line_number - line_number + 1
+        or line_count < 1
+        or last_line_number > file_line_count
+        or (last_line_number < file_line_count and next_line_number is null)
 
 ),
 
 broken_files as (
 
-    select files.source_file, 'events cover lines ' || coalesce(min(events.line_number), 0)::varchar
-        || '..' || coalesce(max(events.last_line_number), 0)::varchar
-        || ' with ' || coalesce(sum(events.line_count), 0)::varchar || ' lines'
+    select files.source_file, 'events start at line ' || coalesce(min(events.line_number), 0)::varchar
+        || ' and hold ' || coalesce(sum(events.line_count), 0)::varchar || ' lines'
         || ' of ' || files.line_count::varchar as problem
     from files
     left join events on files.source_file = events.source_file
     group by files.source_file, files.line_count
     having coalesce(sum(events.line_count), 0) <> files.line_count
-        or (files.line_count > 0
-            and (coalesce(min(events.line_number), 0) <> 1 or coalesce(max(events.last_line_number), 0) <> files.line_count))
+        or (files.line_count > 0 and coalesce(min(events.line_number), 0) <> 1)
 
 )
 
-select * from broken_ranges
+select * from broken_events
 union all
 select * from broken_files
