@@ -8,6 +8,7 @@ has its old rows deleted in the same transaction that adds the new ones.
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -85,7 +86,10 @@ REFRESH_SCHEMA = pa.schema([(name, FILE_SCHEMA.field(name).type) for name in REF
 INSERT_EVENTS_SQL = (
     f"insert into raw.log_events ({', '.join(EVENT_COLUMNS)}) select {', '.join(EVENT_COLUMNS)} from events"
 )
-# Files migrated per statement from the raw.log_lines of an older loader.
+# The raw.log_lines of an older loader is read in batches of this many lines (sorted by
+# DuckDB within this much memory) and cut this many files at a time.
+MIGRATION_BATCH_LINES = 1_000_000
+MIGRATION_MEMORY = "1GB"
 MIGRATION_FILES = 256
 
 
@@ -126,44 +130,71 @@ def connect(database: str, wait_seconds: float) -> duckdb.DuckDBPyConnection:
 
 def migrate_log_lines(connection: duckdb.DuckDBPyConnection) -> int:
     """Turn the raw.log_lines table of an older loader into raw.log_events (same cut as a load),
-    then drop it, in one transaction; return the number of files migrated (0: nothing to do)."""
+    then drop it, in one transaction; return the number of files migrated (0: nothing to do).
+
+    One pass over the lines sorted by file and line (DuckDB sorts within MIGRATION_MEMORY,
+    spilling past it), read in record batches on a second cursor; complete files are cut
+    MIGRATION_FILES at a time (a file that runs past a batch waits for the next one)."""
     (exists,) = connection.execute(
         "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'log_lines'"
     ).fetchone()
     if not exists:
         return 0
+    (memory_limit,) = connection.execute("select current_setting('memory_limit')").fetchone()
+    connection.execute(f"set memory_limit = '{MIGRATION_MEMORY}'")
+    reader = connection.cursor()
     connection.execute("begin transaction")
     try:
-        sources = [row[0] for row in connection.execute(
-            "select distinct source_file from raw.log_lines order by source_file").fetchall()]
-        for first in range(0, len(sources), MIGRATION_FILES):
-            chunk = sources[first : first + MIGRATION_FILES]
-            lines = connection.execute(
-                "select source_file, line from raw.log_lines where source_file between ? and ? "
-                "order by source_file, line_number",
-                [chunk[0], chunk[-1]],
-            ).to_arrow_table()
-            runs = pc.run_end_encode(lines.column("source_file").combine_chunks())
-            run_ends = runs.run_ends.to_pylist()
-            line_counts = [end - start for start, end in zip([0, *run_ends], run_ends)]
-            # every line followed by "\n", in one buffer: the text of the files, as the loader cuts it
-            ended = pc.binary_join_element_wise(
-                lines.column("line").combine_chunks().cast(pa.large_string()),
-                pa.scalar("", pa.large_string()),
-                pa.scalar("\n", pa.large_string()),
-            )
-            offsets = large_offsets(ended)
-            begin, end = offsets[0].as_py(), offsets[-1].as_py()
-            buffer = ended.buffers()[2].slice(begin, end - begin).to_pybytes()
-            parts = [Part(index, count) for index, count in enumerate(line_counts)]
-            events, _ = cut_events(buffer, parts, runs.values.to_pylist())  # noqa: F841 (read by DuckDB)
-            connection.execute(INSERT_EVENTS_SQL)
+        batches = reader.execute(
+            "select source_file, line from raw.log_lines order by source_file, line_number"
+        ).to_arrow_reader(MIGRATION_BATCH_LINES)
+        migrated = 0
+        pending: pa.Table | None = None  # lines of the files not cut yet
+        for batch in itertools.chain(batches, [None]):
+            if batch is not None:
+                batch_table = pa.Table.from_batches([batch])
+                pending = batch_table if pending is None else pa.concat_tables([pending, batch_table])
+                if pending.num_rows == 0:
+                    continue
+            if pending is None:
+                break
+            runs = pc.run_end_encode(pending.column("source_file").combine_chunks())
+            names, run_ends = runs.values.to_pylist(), runs.run_ends.to_pylist()
+            complete = len(names) if batch is None else len(names) - 1  # the last file may go on
+            for first in range(0, complete, MIGRATION_FILES):
+                last = min(first + MIGRATION_FILES, complete)
+                start = run_ends[first - 1] if first else 0
+                _insert_migrated(connection, pending.slice(start, run_ends[last - 1] - start),
+                                 names[first:last], run_ends[first:last], start)
+            migrated += complete
+            done = run_ends[complete - 1] if complete else 0
+            pending = pending.slice(done) if batch is not None else None
+        reader.close()
         connection.execute("drop table raw.log_lines")
         connection.execute("commit")
     except BaseException:
         connection.execute("rollback")
         raise
-    return len(sources)
+    finally:
+        connection.execute(f"set memory_limit = '{memory_limit}'")
+    return migrated
+
+
+def _insert_migrated(connection: duckdb.DuckDBPyConnection, lines: pa.Table, names: list[str],
+                     run_ends: list[int], start: int) -> None:
+    """Cut whole files' lines (sorted; ``run_ends`` counted from ``start``) into raw.log_events."""
+    counts = [end - begin for begin, end in zip([start, *run_ends], run_ends)]
+    # every line followed by "\n", in one buffer: the files' text as the loader cuts it
+    ended = pc.binary_join_element_wise(
+        lines.column("line").combine_chunks().cast(pa.large_string()),
+        pa.scalar("", pa.large_string()),
+        pa.scalar("\n", pa.large_string()),
+    )
+    offsets = large_offsets(ended)
+    begin, end = offsets[0].as_py(), offsets[-1].as_py()
+    buffer = ended.buffers()[2].slice(begin, end - begin).to_pybytes()
+    events, _ = cut_events(buffer, [Part(index, count) for index, count in enumerate(counts)], names)  # noqa: F841
+    connection.execute(INSERT_EVENTS_SQL)
 
 
 class RawStore:

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logloader import cli, events, inputs, reader
+from logloader import cli, events, inputs, reader, store
 from logloader.cli import Options, load_paths
 from logloader.errors import DatabaseBusy
 from logloader.reader import MEGABYTE, Limits
@@ -315,8 +315,14 @@ def test_cutting_matches_the_grammar_for_any_lines(files: list[list[str]], piece
     assert streamed == reference_events("f0", files[0])
 
 
-def test_a_database_of_the_line_loader_is_migrated_to_events(tree: Path, tmp_path: Path) -> None:
-    """raw.log_lines (the loader before raw.log_events) is cut into events once, then dropped."""
+@pytest.mark.parametrize("lines_per_batch, files_per_cut", [(1_000_000, 256), (3, 1), (4, 2)])
+def test_a_database_of_the_line_loader_is_migrated_to_events(tree: Path, tmp_path: Path, lines_per_batch: int,
+                                                             files_per_cut: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """raw.log_lines (the loader before raw.log_events) is cut into events once, then dropped
+    (in one batch; in batches of a few lines, files running past them, cut one or two at a time)."""
+    write_gzip(tree / "more" / "000000.gz", EVENT_TEXT.encode() * 3)
+    monkeypatch.setattr(store, "MIGRATION_BATCH_LINES", lines_per_batch)
+    monkeypatch.setattr(store, "MIGRATION_FILES", files_per_cut)
     database = tmp_path / "db.duckdb"
     load_paths([str(tree)], str(database))
     expected = events_of(database)
@@ -324,7 +330,7 @@ def test_a_database_of_the_line_loader_is_migrated_to_events(tree: Path, tmp_pat
         connection.execute(f"create table raw.log_lines as {LINES_OF_EVENTS}")
         connection.execute("delete from raw.log_events")
     summary = load_paths([str(tree)], str(database))
-    assert (summary.loaded, summary.skipped) == (0, 2)
+    assert (summary.loaded, summary.skipped) == (0, 3)
     assert events_of(database) == expected
     assert table(database, "select count(*) from information_schema.tables where table_name = 'log_lines'") == [(0,)]
 
