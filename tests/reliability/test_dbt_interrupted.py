@@ -103,6 +103,8 @@ RAW_LINES = """(
     from (select source_file, line_number, string_split(event_text, chr(10)) as lines from raw.log_events)
 )"""
 
+SIGNAL_ATTEMPTS = 3
+
 # The points where a build is stopped: early (intermediate models), at the first mart,
 # after some marts exist, and while data tests run.
 INTERRUPTIONS = [
@@ -158,8 +160,16 @@ def test_interrupted_dbt_build_then_rerun_gives_the_same_marts(
     interrupted = work / "interrupted.duckdb"
     copy_database(loaded, interrupted)
     for marker, sig in INTERRUPTIONS:
-        code, output = interrupted_build(interrupted, work / "interrupted", marker, sig)
-        assert code != 0, f"dbt build was meant to be stopped by {sig.name} at {marker!r} but finished:\n{output[-3000:]}"
+        # Once in a CI run (a loaded machine) a SIGINT sent right after a mart's START line
+        # left dbt running to the end; it could not be reproduced in 9 further runs, loaded or
+        # not. A build that finished anyway is a state a user can be in too, so it stays, and
+        # the same stop is tried again: each stop must have happened at least once.
+        for attempt in range(1, SIGNAL_ATTEMPTS + 1):
+            code, output = interrupted_build(interrupted, work / "interrupted", marker, sig)
+            if code != 0:
+                break
+        assert code != 0, (f"dbt build was meant to be stopped by {sig.name} at {marker!r} but finished "
+                           f"{SIGNAL_ATTEMPTS} times:\n{output[-3000:]}")
     assert build_outcome(interrupted, work / "interrupted") == reference_outcome
     actual = schema_contents(interrupted, "marts")
     assert actual == expected, describe_difference(expected, actual)
