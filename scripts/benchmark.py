@@ -14,8 +14,9 @@ Stages (each run as its own process, in a fresh DuckDB file):
                seeded sample, so they fall among existing users and days, like
                late and new exports) is removed from the raw tables and the
                marts rebuilt (not timed); then the loader runs again over all
-               the input (it skips the files it has, by sha256, and adds the
-               missing ones) and dbt build runs again: that re-run is timed and
+               the input (it skips the files it has, unread when their size and
+               date match, and adds the missing ones) and dbt build runs again
+               (incremental models: docs/incremental.md): that re-run is timed and
                compared with the full run. Works on any folder input.
 
 Peak memory is the largest resident set of any process of a stage (ru_maxrss of
