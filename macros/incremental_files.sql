@@ -59,34 +59,34 @@
 {%- endmacro %}
 
 
-{% macro processed_files(model_name=none) -%}
+{% macro processed_files() -%}
     select source_file, sha256
     from {{ file_manifest_relation() }}
-    where model_name = '{{ model_name or this.identifier }}'
+    where model_name = '{{ this.identifier }}'
 {%- endmacro %}
 
 
-{% macro files_to_process(model_name=none) -%}
+{% macro files_to_process() -%}
     {#- loaded files (path and content) this model has not processed yet -#}
     select source_file from (
         {{ loaded_files() }}
         except
-        {{ processed_files(model_name) }}
+        {{ processed_files() }}
     )
 {%- endmacro %}
 
 
-{% macro changed_files(model_name=none) -%}
+{% macro changed_files() -%}
     {#- files whose rows in this model are out of date: new or changed content, or gone -#}
     select source_file from (
         (
             {{ loaded_files() }}
             except
-            {{ processed_files(model_name) }}
+            {{ processed_files() }}
         )
         union all
         (
-            {{ processed_files(model_name) }}
+            {{ processed_files() }}
             except
             {{ loaded_files() }}
         )
@@ -134,22 +134,13 @@
 {%- endmacro %}
 
 
-{% macro overdraft_transaction_ids() -%}
-    {#- every transaction id that is an overdraft (DOMAIN.md 3): a balance
-        taken below zero, or an attempt the service refused -#}
-    select transaction_id from {{ ref('int_transactions_evaluated') }} where is_overdraft
-    union
-    select transaction_id from {{ ref('int_negative_balance_refusals') }} where transaction_id is not null
-{%- endmacro %}
-
-
 {% macro refresh_log_events_is_overdraft() -%}
     {#- post-hook of marts.log_events: a refusal or balance in one file can make
         an event of another file an overdraft event (or stop it being one) -#}
     update {{ this }} as events
     set is_overdraft = not events.is_overdraft
     where events.is_overdraft is distinct from coalesce(
-        events.transaction_id in ({{ overdraft_transaction_ids() }}), false
+        events.transaction_id in (select transaction_id from {{ ref('overdrafts') }}), false
     )
 {%- endmacro %}
 

@@ -1,8 +1,9 @@
 {#-
     One row per log event. Incremental by input file (macros/incremental_files.sql):
-    every column comes from the event's own file except is_overdraft, which
-    depends on refusals and balances anywhere; the post-hook brings it up to
-    date on every row after each run.
+    every column comes from the event's own file except is_overdraft (its
+    transaction id is in marts.overdrafts), which depends on refusals and
+    balances anywhere; the post-hook brings it up to date on every row after
+    each run.
 -#}
 {{ config(post_hook="{{ refresh_log_events_is_overdraft() }}") }}
 
@@ -45,7 +46,7 @@ sync_mismatches as (
 
 overdraft_transaction_ids as (
 
-    {{ overdraft_transaction_ids() }}
+    select transaction_id from {{ ref('overdrafts') }}
 
 ),
 
