@@ -85,3 +85,84 @@
 {% macro drop_affected_users() -%}
     drop table if exists {{ affected_users_relation() }}
 {%- endmacro %}
+
+
+{#-
+    Models that read a user-keyed model per user (the accounting marts
+    reconciliation_issues and anomalies) follow the users it recomputed
+    through a queue, `intermediate.dbt_pending_users (model_name, user_key)`:
+    the user-keyed model's post-hook adds the users it recomputed for each
+    reader (a null user_key, meaning every user, after a full build), in the
+    same transaction as its rows; the reader replaces those users' rows and
+    empties its queue in its own transaction. A reader that failed or was
+    interrupted keeps its queue for the next run; a reader run on its own
+    catches up with every user queued since it last ran.
+
+        upstream:  post_hook=["{{ queue_affected_users(['reader']) }}", "{{ drop_affected_users() }}"]
+        reader:    pre_hook="{{ delete_rows_of_pending_users() }}",
+                   post_hook="{{ clear_pending_users() }}",
+                   ... from {{ ref('upstream') }} {{ pending_users_filter() }}
+
+    Parts of a reader that use every user's rows (statistics over all users)
+    are recomputed whole on every run: pass their condition to
+    delete_rows_of_pending_users and leave their inputs unfiltered.
+-#}
+
+{% macro pending_users_relation() -%}
+    {{ target.database }}.intermediate.dbt_pending_users
+{%- endmacro %}
+
+
+{% macro create_pending_users() -%}
+    {#- on-run-start, like the file manifest -#}
+    create table if not exists {{ pending_users_relation() }} (
+        model_name varchar not null,
+        user_key varchar
+    )
+{%- endmacro %}
+
+
+{% macro queue_affected_users(readers) -%}
+    {#- post-hook of a user-keyed model, before drop_affected_users() -#}
+    {%- for reader in readers %}
+    insert into {{ pending_users_relation() }} (model_name, user_key)
+    {%- if incremental_run() %}
+    select '{{ reader }}', user_key from {{ affected_users_relation() }};
+    {%- else %}
+    values ('{{ reader }}', null);
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+
+{% macro pending_users_condition(column='user_id') -%}
+    ({{ user_key(column) }} in (
+        select user_key from {{ pending_users_relation() }} where model_name = '{{ this.identifier }}'
+    ) or exists (
+        select 1 from {{ pending_users_relation() }} where model_name = '{{ this.identifier }}' and user_key is null
+    ))
+{%- endmacro %}
+
+
+{% macro pending_users_filter(keyword='where') -%}
+    {%- if incremental_run() -%}
+        {{ keyword }} {{ pending_users_condition() }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro delete_rows_of_pending_users(recomputed_whole=none) -%}
+    {#- pre-hook of a reader; recomputed_whole: the condition of its rows that
+        every run rebuilds (they depend on every user) -#}
+    {%- if incremental_run() -%}
+        delete from {{ this }}
+        where {{ pending_users_condition() }}
+        {%- if recomputed_whole %} or {{ recomputed_whole }}{% endif %}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro clear_pending_users() -%}
+    {#- post-hook of a reader: its rows now follow every queued user -#}
+    delete from {{ pending_users_relation() }} where model_name = '{{ this.identifier }}'
+{%- endmacro %}

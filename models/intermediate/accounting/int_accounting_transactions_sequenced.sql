@@ -20,14 +20,18 @@
 
     Incremental by user, like int_transactions_evaluated
     (macros/incremental_users.sql): a run recomputes the whole history of
-    every user touched by new, changed or removed files.
+    every user touched by new, changed or removed files, and queues those
+    users for the accounting marts that read this model per user.
 -#}
 {{ config(
     pre_hook=[
         "{{ collect_affected_users(ref('transactions'), 'is_refused') }}",
         "{{ delete_rows_of_affected_users() }}",
     ],
-    post_hook=["{{ drop_affected_users() }}"],
+    post_hook=[
+        "{{ queue_affected_users(['reconciliation_issues', 'anomalies']) }}",
+        "{{ drop_affected_users() }}",
+    ],
 ) }}
 -- the affected users include those of refusals anywhere (macros/incremental_users.sql)
 -- depends_on: {{ ref('int_negative_balance_refusals') }}
