@@ -29,7 +29,7 @@
         "{{ delete_rows_of_affected_users() }}",
     ],
     post_hook=[
-        "{{ queue_affected_users(['reconciliation_issues', 'anomalies']) }}",
+        "{{ queue_affected_users(['reconciliation_issues', 'anomalies', 'monthly_balances']) }}",
         "{{ drop_affected_users() }}",
     ],
 ) }}
