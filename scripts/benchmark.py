@@ -13,7 +13,8 @@ Stages (each run as its own process, in a fresh DuckDB file):
                rewrites reports/build and reports/.evidence of this checkout
   incremental  with --incremental PERCENT: that share of the input files (a random,
                seeded sample, so they fall among existing users and days, like
-               late and new exports) is removed from the raw tables and the
+               late and new exports; or with --new-files latest the latest by the
+               day in their stream name, a daily export) is removed from the raw tables and the
                marts rebuilt (not timed); then the loader runs again over all
                the input (it skips the files it has, unread when their size and
                date match, and adds the missing ones) and dbt build runs again
@@ -40,6 +41,7 @@ import gzip
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -240,6 +242,12 @@ def relative_sources(paths: list[Path]) -> dict[str, Path]:
     return sources
 
 
+def export_date(source_file: str) -> tuple[str, str]:
+    """Sort key: the day in the log stream's name (CloudWatch exports name streams by day), then the path."""
+    day = re.search(r"(\d{4})[-/](\d{2})[-/](\d{2})", source_file)
+    return ("-".join(day.groups()) if day else "", source_file)
+
+
 def measure_incremental(arguments: argparse.Namespace, paths: list[Path], env: dict[str, str], work: Path,
                         full_run: float) -> list[Stage]:
     """Withdraw PERCENT of the files from the raw tables, rebuild (untimed), then time re-load + dbt build."""
@@ -247,7 +255,10 @@ def measure_incremental(arguments: argparse.Namespace, paths: list[Path], env: d
 
     sources = relative_sources(paths)
     count = max(1, round(len(sources) * arguments.incremental / 100))
-    withheld = sorted(random.Random(arguments.seed).sample(sorted(sources), count))
+    if arguments.new_files == "latest":
+        withheld = sorted(sorted(sources, key=export_date)[-count:])
+    else:
+        withheld = sorted(random.Random(arguments.seed).sample(sorted(sources), count))
     withheld_mb = decompressed_bytes([sources[name] for name in withheld]) / MEGABYTE
     connection = duckdb.connect(env["BALANCE_SYNC_DB"])
     try:
@@ -265,7 +276,7 @@ def measure_incremental(arguments: argparse.Namespace, paths: list[Path], env: d
         env, work / "logs-load-incremental.txt")
     rebuild = dbt_build(env, work, "incremental dbt build")
     again = load_again + rebuild.seconds
-    share = f"{count:,} files, {withheld_mb:.1f} MB"
+    share = f"{count:,} {arguments.new_files} files, {withheld_mb:.1f} MB"
     before.note = f"(state before the new files; not part of the re-run) {before.note}"
     return [
         before,
@@ -286,6 +297,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--incremental", type=float, default=0.0, metavar="PERCENT",
                         help="also measure a re-run after adding this share (e.g. 1) of the files to a "
                              "database built without them (folder inputs)")
+    parser.add_argument("--new-files", choices=("random", "latest"), default="random",
+                        help="which files --incremental withholds: a seeded random sample (late exports "
+                             "among old days, the hard case) or the latest by the day in their stream name "
+                             "(the daily case) (default: %(default)s)")
     parser.add_argument("--reports", action="store_true", help="also time the reports build")
     parser.add_argument("--keep", type=Path, help="keep the work folder here instead of a temporary one")
     arguments = parser.parse_args(argv)
