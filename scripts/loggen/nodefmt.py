@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 import re
+from decimal import Decimal
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _NEEDS_ESCAPE = re.compile(r"[\x00-\x1f\x27\x5c\x7f-\x9f]")
@@ -11,15 +12,25 @@ _NAMED_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r
 
 
 def js_number(value: float) -> str:
-    """Format a float the way JavaScript prints a number (``8`` not ``8.0``; shortest round-trip)."""
+    """Format a float the way JavaScript prints a number (``8`` not ``8.0``; shortest round-trip).
+
+    Both languages print the shortest digits that round-trip; they differ in
+    when they switch to exponent notation. JavaScript writes plain notation
+    from 1e-6 up to 1e21 and ``1.5e-7`` / ``1e+21`` (no zero padding) outside,
+    Python already below 1e-4 and with a padded exponent (``1.5e-07``). Float
+    noise such as ``0.1 + 0.2 - 0.3`` reaches those small numbers.
+    """
     if value != value or value in (float("inf"), float("-inf")):
         raise ValueError(f"not a finite number: {value!r}")
     if value == int(value) and abs(value) < 1e21:
         return str(int(value))
     text = repr(value)
-    if "e" in text:  # JavaScript keeps plain notation down to 1e-7; the generator never goes that small
-        raise ValueError(f"number too small or too large for plain notation: {value!r}")
-    return text
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    if abs(value) >= 1e-6 and abs(value) < 1e21:
+        return format(Decimal(text), "f")
+    return f"{mantissa}e{int(exponent):+d}"
 
 
 def _escape_char(match: re.Match[str]) -> str:

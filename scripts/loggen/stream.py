@@ -29,6 +29,16 @@ FORCED_ITEMS = (
 )
 
 
+def _without_noise_at_zero(balance: float) -> float:
+    """0.0 for float noise around zero (``0.1 + 0.2 - 0.3`` is 5.6e-17).
+
+    Node would log such a balance as ``-1.7763568394002505e-15``: below zero
+    as printed, zero as money (the pipeline keeps 12 decimals), so an answer
+    key could not say whether it is an overdraft. No amount is that small.
+    """
+    return 0.0 if abs(balance) < 1e-9 else balance
+
+
 @dataclass
 class User:
     user_id: str
@@ -360,7 +370,8 @@ class StreamBuilder:
         if forced != "duplicate" and rng.random() < r.continuity_gap:
             # A movement this service never logged: the next old balance jumps (a continuity break).
             jump = round(currency.meal_price * rng.uniform(0.5, 4), currency.minor_units)
-            user.balance = user.balance + (jump if user.balance < jump * 3 or rng.random() < 0.5 else -jump)
+            user.balance = _without_noise_at_zero(
+                user.balance + (jump if user.balance < jump * 3 or rng.random() < 0.5 else -jump))
         if forced in ("blocked", "published_negative") and amount - vat <= user.balance:
             amount, vat = round(max(user.balance, 0) + currency.meal_price * rng.uniform(0.3, 3),
                                 currency.minor_units), 0.0
@@ -369,6 +380,7 @@ class StreamBuilder:
         new = old + net if transaction_type == "CREDIT" else old - net
         if forced == "arith_mismatch" or (not forced and rng.random() < r.arith_mismatch):
             new = new + rng.choice((-1, 1)) * round(currency.meal_price * rng.uniform(0.3, 2), currency.minor_units)
+        new = _without_noise_at_zero(new)
         legacy = self.t < LEGACY_UNTIL_MS and rng.random() < 0.9 and forced not in ("metadata_undefined",
                                                                                    "backtick_metadata", "slack")
         # Outcome.
@@ -390,7 +402,7 @@ class StreamBuilder:
             user.payment_offset = 0.0
         if forced == "slack" and user.payment_offset == 0:
             user.payment_offset = currency.meal_price  # a slack alert needs a discrepancy to report
-        payment = new if outcome == "blocked_negative_balance" else new - user.payment_offset
+        payment = new if outcome == "blocked_negative_balance" else _without_noise_at_zero(new - user.payment_offset)
         new_text, payment_text = js_number(new), js_number(payment)
         sync_mismatch = outcome == "published" and not legacy and payment_text != new_text
         transaction_id = ulid(rng, self.t - rng.randint(200, 30_000))

@@ -19,6 +19,7 @@ import pytest
 SCRIPTS = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(SCRIPTS))
 
+from loggen.nodefmt import js_number  # noqa: E402
 from loggen.output import GeneratorConfig, GeneratorError, generate  # noqa: E402
 
 TS = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
@@ -453,3 +454,22 @@ def test_generator_never_reads_the_real_sample() -> None:
     for source in [SCRIPTS / "generate_logs.py", *(SCRIPTS / "loggen").glob("*.py")]:
         text = source.read_text()
         assert "shared/data" not in text and "../shared" not in text, source
+
+
+@pytest.mark.parametrize(
+    ("value", "javascript"),
+    [
+        (8.0, "8"),
+        (-0.5, "-0.5"),
+        (590.3989999999962, "590.3989999999962"),
+        (0.0001, "0.0001"),
+        (0.000015, "0.000015"),  # Python: 1.5e-05
+        (1e-6, "0.000001"),
+        (1.5e-7, "1.5e-7"),  # Python: 1.5e-07
+        (-1.7763568394002505e-15, "-1.7763568394002505e-15"),  # float noise of a balance that is 0
+        (1.5e21, "1.5e+21"),
+    ],
+)
+def test_numbers_are_printed_as_node_prints_them(value: float, javascript: str) -> None:
+    """Node's String(value) for each; a 3 GB run once stopped on float noise of -1.8e-15."""
+    assert js_number(value) == javascript
