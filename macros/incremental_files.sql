@@ -22,7 +22,7 @@
             materialized='incremental',
             incremental_strategy='append',
             on_schema_change='fail',
-            pre_hook="{{ delete_rows_of_changed_files() }}",
+            pre_hook=["{{ collect_changed_files() }}", "{{ delete_rows_of_changed_files() }}"],
             post_hook="{{ record_processed_files() }}",
         ) }}
         ... from {{ ref('upstream') }}
@@ -66,31 +66,41 @@
 {%- endmacro %}
 
 
-{% macro files_to_process() -%}
-    {#- loaded files (path and content) this model has not processed yet -#}
-    select source_file from (
-        {{ loaded_files() }}
-        except
-        {{ processed_files() }}
-    )
+{% macro changed_files_relation() -%}
+    {{ target.database }}.intermediate.dbt_changed_files__{{ this.identifier }}
 {%- endmacro %}
 
 
-{% macro changed_files() -%}
-    {#- files whose rows in this model are out of date: new or changed content, or gone -#}
-    select source_file from (
-        (
+{% macro collect_changed_files() -%}
+    {#- first pre-hook of an incremental run: the model's new, changed and gone
+        files, compared with its manifest once and kept in a table for the
+        hooks and filters of this run (record_processed_files drops it) -#}
+    {%- if incremental_run() -%}
+        create or replace table {{ changed_files_relation() }} as
+        select source_file, sha256, true as is_to_process from (
             {{ loaded_files() }}
             except
             {{ processed_files() }}
         )
         union all
-        (
+        select source_file, sha256, false as is_to_process from (
             {{ processed_files() }}
             except
             {{ loaded_files() }}
         )
-    )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro files_to_process() -%}
+    {#- loaded files (path and content) this model has not processed yet -#}
+    select source_file from {{ changed_files_relation() }} where is_to_process
+{%- endmacro %}
+
+
+{% macro changed_files() -%}
+    {#- files whose rows in this model are out of date: new or changed content, or gone -#}
+    select source_file from {{ changed_files_relation() }}
 {%- endmacro %}
 
 
@@ -109,18 +119,19 @@
         (var rows_of_latest_run in dbt_project.yml) -#}
     {%- if not incremental_run() %}
     delete from {{ file_manifest_relation() }} where model_name = '{{ this.identifier }}';
+    insert into {{ file_manifest_relation() }} (model_name, source_file, sha256, processed_at)
+    select '{{ this.identifier }}', source_file, sha256, now()
+    from ({{ loaded_files() }})
     {%- else %}
     delete from {{ file_manifest_relation() }} as manifest
     where model_name = '{{ this.identifier }}'
         and source_file in ({{ changed_files() }});
-    {%- endif %}
     insert into {{ file_manifest_relation() }} (model_name, source_file, sha256, processed_at)
     select '{{ this.identifier }}', source_file, sha256, now()
-    from (
-        {{ loaded_files() }}
-        except
-        {{ processed_files() }}
-    )
+    from {{ changed_files_relation() }}
+    where is_to_process;
+    drop table {{ changed_files_relation() }}
+    {%- endif %}
 {%- endmacro %}
 
 

@@ -22,7 +22,8 @@
             materialized='incremental',
             incremental_strategy='append',
             on_schema_change='fail',
-            pre_hook=["{{ collect_affected_users(ref('int_transactions_parsed'), 'was_refused') }}",
+            pre_hook=["{{ collect_changed_files() }}",
+                      "{{ collect_affected_users(ref('int_transactions_parsed'), 'was_refused') }}",
                       "{{ delete_rows_of_affected_users() }}"],
             post_hook=["{{ record_processed_files() }}", "{{ drop_affected_users() }}"],
         ) }}
