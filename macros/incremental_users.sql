@@ -89,8 +89,8 @@
 
 
 {#-
-    Models that read a user-keyed model per user (the accounting marts
-    reconciliation_issues and anomalies) follow the users it recomputed
+    Models that read a user-keyed model per user (the accounting sequence,
+    and the accounting marts over it) follow the users it recomputed
     through a queue, `intermediate.dbt_pending_users (model_name, user_key)`:
     the user-keyed model's post-hook adds the users it recomputed for each
     reader (a null user_key, meaning every user, after a full build), in the
@@ -103,6 +103,9 @@
         reader:    pre_hook="{{ delete_rows_of_pending_users() }}",
                    post_hook="{{ clear_pending_users() }}",
                    ... from {{ ref('upstream') }} {{ pending_users_filter() }}
+
+    A reader with readers of its own passes its queue on:
+    post_hook=["{{ forward_pending_users(['its reader']) }}", "{{ clear_pending_users() }}"].
 
     Parts of a reader that use every user's rows (statistics over all users)
     are recomputed whole on every run: pass their condition to
@@ -123,16 +126,29 @@
 {%- endmacro %}
 
 
-{% macro queue_affected_users(readers) -%}
-    {#- post-hook of a user-keyed model, before drop_affected_users() -#}
+{% macro queue_users(readers, users) -%}
+    {#- post-hook: queue `users` (a select of user_key) for each reader; every
+        user (a null user_key) after a full build -#}
     {%- for reader in readers %}
     insert into {{ pending_users_relation() }} (model_name, user_key)
     {%- if incremental_run() %}
-    select '{{ reader }}', user_key from {{ affected_users_relation() }};
+    select '{{ reader }}', user_key from ({{ users }});
     {%- else %}
     values ('{{ reader }}', null);
     {%- endif %}
     {%- endfor %}
+{%- endmacro %}
+
+
+{% macro queue_affected_users(readers) -%}
+    {#- post-hook of a user-keyed model, before drop_affected_users() -#}
+    {{ queue_users(readers, 'select user_key from ' ~ affected_users_relation()) }}
+{%- endmacro %}
+
+
+{% macro forward_pending_users(readers) -%}
+    {#- post-hook of a reader that has readers of its own, before clear_pending_users() -#}
+    {{ queue_users(readers, 'select user_key from ' ~ pending_users_relation() ~ " where model_name = '" ~ this.identifier ~ "'") }}
 {%- endmacro %}
 
 

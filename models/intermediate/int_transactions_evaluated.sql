@@ -20,7 +20,10 @@
         "{{ collect_affected_users(ref('int_transactions_parsed'), 'was_refused') }}",
         "{{ delete_rows_of_affected_users() }}",
     ],
-    post_hook=["{{ drop_affected_users() }}"],
+    post_hook=[
+        "{{ queue_affected_users(['int_accounting_transactions_sequenced']) }}",
+        "{{ drop_affected_users() }}",
+    ],
 ) }}
 
 with

@@ -18,30 +18,24 @@
       from or to, so it is skipped like a refused attempt and its move, if
       any, shows up in the next known block's gap.
 
-    Incremental by user, like int_transactions_evaluated
-    (macros/incremental_users.sql): a run recomputes the whole history of
-    every user touched by new, changed or removed files, and queues those
-    users for the accounting marts that read this model per user.
+    Incremental by user (macros/incremental_users.sql): a run recomputes the
+    whole history of every user int_transactions_evaluated recomputed (its
+    queue), and passes those users on to the accounting marts that read this
+    model per user.
 -#}
 {{ config(
-    pre_hook=[
-        "{{ collect_affected_users(ref('transactions'), 'is_refused') }}",
-        "{{ delete_rows_of_affected_users() }}",
-    ],
+    pre_hook="{{ delete_rows_of_pending_users() }}",
     post_hook=[
-        "{{ queue_affected_users(['reconciliation_issues', 'anomalies', 'monthly_balances']) }}",
-        "{{ drop_affected_users() }}",
+        "{{ forward_pending_users(['reconciliation_issues', 'anomalies', 'monthly_balances']) }}",
+        "{{ clear_pending_users() }}",
     ],
 ) }}
--- the affected users include those of refusals anywhere (macros/incremental_users.sql)
--- depends_on: {{ ref('int_negative_balance_refusals') }}
-
 with
 
 transactions as (
 
     select * from {{ ref('transactions') }}
-    {{ affected_users_filter() }}
+    {{ pending_users_filter() }}
 
 ),
 
@@ -90,7 +84,6 @@ categorised as (
         cast(transactions.logged_at as date) as activity_date,
         cast({{ dbt.date_trunc('month', 'transactions.logged_at') }} as date) as activity_month,
         transactions.request_id,
-        transactions.source_file,
         transactions.layout_version,
         {{ accounting_half_minor_unit('currencies.minor_unit') }} as half_minor_unit,
         case transactions.transaction_type
