@@ -3,20 +3,27 @@
 
     Continuity runs along each user's whole history, across files: a late
     export can put a transaction in the middle of a chain, and a refusal in
-    one file can refuse a transaction logged in another. So the per-user
-    models recompute every transaction of each *affected* user and replace
-    those users' rows. A user is affected when
-      1. they have a transaction block in a file that is new, changed or
-         gone since this model last ran (its manifest rows, see
-         macros/incremental_files.sql), in the input or in this model;
-      2. one of their transactions is refused by a refusal in such a file;
-      3. one of their transactions was refused here and the refusal is no
-         longer anywhere (its file changed or went away).
-    Rows without a user (a block cut short) form one history of their own,
-    as in a full build: they are keyed as `(no user)`.
+    one file can refuse a transaction logged in another. So a per-user model
+    recomputes the *tail* of each affected user's history: every transaction
+    of the user logged at or after the earliest one the change touches, and
+    replaces those rows. A transaction is touched when
+      1. it is in a file that is new, changed or gone since this model last
+         ran (its manifest rows, see macros/incremental_files.sql), in the
+         input or in this model;
+      2. it is refused by a refusal in such a file;
+      3. it was refused here and the refusal is no longer anywhere (its file
+         changed or went away).
+    A row depends on its own fields and on the previous row of its history
+    (the continuity pair), so the rows before the tail are unchanged; the
+    model reads the last of them (after the delete: the last row it kept)
+    for the first row of the tail. Rows with no logged_at sort last, so they
+    are always in the tail; a touched row with no logged_at makes the tail
+    the whole history. Rows without a user (a block cut short) form one
+    history of their own, as in a full build: they are keyed as `(no user)`.
 
-    The set is computed once per run, before the old rows are deleted, into
-    `intermediate.dbt_affected_users__<model>` (dropped after the run):
+    The tails are computed once per run, before the old rows are deleted,
+    into `intermediate.dbt_affected_users__<model> (user_key, recompute_from)`
+    (recompute_from null: the whole history; dropped after the run):
 
         {{ config(
             materialized='incremental',
@@ -28,6 +35,8 @@
             post_hook=["{{ record_processed_files() }}", "{{ drop_affected_users() }}"],
         ) }}
         ... from {{ ref('int_transactions_parsed') }} {{ affected_users_filter() }}
+        ... and, for the first row of each tail, {{ this }} filtered by
+            {{ affected_users_filter() }}'s users (the rows kept).
 -#}
 
 {% macro user_key(column) -%}
@@ -45,41 +54,67 @@
         create or replace table {{ affected_users_relation() }} as
         with
         changed as ({{ changed_files() }}),
-        refusals as (select * from {{ ref('int_negative_balance_refusals') }})
-        select {{ user_key('user_id') }} as user_key
-        from {{ transactions_relation }}
-        where source_file in (select source_file from changed)
-        union
-        select {{ user_key('user_id') }}
-        from {{ this }}
-        where source_file in (select source_file from changed)
-        union
-        select {{ user_key('user_id') }}
-        from {{ transactions_relation }}
-        where transaction_id in (
-            select transaction_id from refusals where source_file in (select source_file from changed)
+        refusals as (select * from {{ ref('int_negative_balance_refusals') }}),
+        touched as (
+            select {{ user_key('user_id') }} as user_key, logged_at
+            from {{ transactions_relation }}
+            where source_file in (select source_file from changed)
+            union all
+            select {{ user_key('user_id') }}, logged_at
+            from {{ this }}
+            where source_file in (select source_file from changed)
+            union all
+            select {{ user_key('user_id') }}, logged_at
+            from {{ transactions_relation }}
+            where transaction_id in (
+                select transaction_id from refusals where source_file in (select source_file from changed)
+            )
+            union all
+            select {{ user_key('user_id') }}, logged_at
+            from {{ this }}
+            where {{ refused_column }}
+                and transaction_id not in (select transaction_id from refusals where transaction_id is not null)
         )
-        union
-        select {{ user_key('user_id') }}
-        from {{ this }}
-        where {{ refused_column }}
-            and transaction_id not in (select transaction_id from refusals where transaction_id is not null)
+        select
+            user_key,
+            case when bool_or(logged_at is null) then null else min(logged_at) end as recompute_from,
+        from touched
+        group by user_key
     {%- endif -%}
+{%- endmacro %}
+
+
+{% macro in_affected_tail(user_id_column='user_id', logged_at_column='logged_at') -%}
+    {#- true for a row of an affected user's tail -#}
+    exists (
+        select 1 from {{ affected_users_relation() }} as affected
+        where affected.user_key = {{ user_key(user_id_column) }}
+            and (affected.recompute_from is null
+                or {{ logged_at_column }} is null
+                or {{ logged_at_column }} >= affected.recompute_from)
+    )
 {%- endmacro %}
 
 
 {% macro delete_rows_of_affected_users() -%}
     {%- if incremental_run() -%}
-        delete from {{ this }}
-        where {{ user_key('user_id') }} in (select user_key from {{ affected_users_relation() }})
+        delete from {{ this }} as kept
+        where {{ in_affected_tail('kept.user_id', 'kept.logged_at') }}
     {%- endif -%}
 {%- endmacro %}
 
 
 {% macro affected_users_filter(keyword='where') -%}
+    {#- the input rows to recompute: the tails -#}
     {%- if incremental_run() -%}
-        {{ keyword }} {{ user_key('user_id') }} in (select user_key from {{ affected_users_relation() }})
+        {{ keyword }} {{ in_affected_tail() }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{% macro affected_users_condition(user_id_column='user_id') -%}
+    {#- true for any row of an affected user (a user with a tail) -#}
+    {{ user_key(user_id_column) }} in (select user_key from {{ affected_users_relation() }})
 {%- endmacro %}
 
 

@@ -13,7 +13,9 @@
     - Outcome from the messages of the batch item.
 
     Incremental by user (macros/incremental_users.sql): a run recomputes the
-    whole history of every user touched by new, changed or removed files.
+    tail of the history of every user touched by new, changed or removed
+    files, from the earliest transaction touched on; the first row of a tail
+    takes its previous balance from the last row kept.
 -#}
 {{ config(
     pre_hook=[
@@ -141,18 +143,54 @@ arithmetic_checked as (
 
 ),
 
+{% if incremental_run() -%}
+kept_last as (
+
+    -- the last row kept of each affected history (the pre-hook deleted the
+    -- tails): the previous row of the first row of its tail
+    select user_id, currency, new_balance as kept_new_balance,
+    from {{ this }}
+    where {{ affected_users_condition() }}
+    qualify row_number() over (
+        partition by user_id, currency
+        order by logged_at desc nulls first, transaction_id desc nulls first, event_id desc nulls first
+    ) = 1
+
+),
+
+{% endif -%}
+with_previous as (
+
+    select
+        arithmetic_checked.*,
+        {% if incremental_run() -%}
+        case
+            when row_number() over user_history = 1 then kept_last.kept_new_balance
+            else lag(arithmetic_checked.new_balance) over user_history
+        end as previous_new_balance,
+        {%- else -%}
+        lag(arithmetic_checked.new_balance) over user_history as previous_new_balance,
+        {%- endif %}
+    from arithmetic_checked
+    {% if incremental_run() -%}
+    left join kept_last
+        on arithmetic_checked.user_id is not distinct from kept_last.user_id
+        and arithmetic_checked.currency is not distinct from kept_last.currency
+    {%- endif %}
+    window user_history as (
+        partition by arithmetic_checked.user_id, arithmetic_checked.currency
+        order by arithmetic_checked.logged_at, arithmetic_checked.transaction_id, arithmetic_checked.event_id
+    )
+
+),
+
 continuity_checked as (
 
     select
         *,
-        lag(new_balance) over user_history as previous_new_balance,
-        old_balance - lag(new_balance) over user_history as continuity_gap,
-        coalesce(abs(old_balance - lag(new_balance) over user_history) > half_minor_unit, false) as is_continuity_break,
-    from arithmetic_checked
-    window user_history as (
-        partition by user_id, currency
-        order by logged_at, transaction_id, event_id
-    )
+        old_balance - previous_new_balance as continuity_gap,
+        coalesce(abs(old_balance - previous_new_balance) > half_minor_unit, false) as is_continuity_break,
+    from with_previous
 
 ),
 
