@@ -104,7 +104,7 @@ def run_measured(command: list[str], env: dict[str, str], log: Path, cwd: Path =
     _, seconds, peak, code = marker[-1].split()
     if code != "0" and not allow_failure:
         raise SystemExit(f"benchmark: {' '.join(command)} failed (exit {code}), log {log}:\n{tail(log)}")
-    return float(seconds), float(peak) / 1.048576, int(code)  # ru_maxrss is KiB: report 10^6-byte MB
+    return float(seconds), float(peak) * 1.048576, int(code)  # peak is MiB (ru_maxrss KiB / 1024): report 10^6-byte MB
 
 
 def tail(log: Path, characters: int = 4000) -> str:

@@ -91,9 +91,9 @@ INSERT_EVENTS_SQL = (
 # DuckDB within this much memory) and cut this many files at a time.
 MIGRATION_BATCH_LINES = 1_000_000
 MIGRATION_MEMORY = "1GB"
-# DuckDB's memory limit when BALANCE_SYNC_MEMORY_LIMIT is not set; profiles.yml has the same default.
-DEFAULT_MEMORY_LIMIT = "1500MB"
 MIGRATION_FILES = 256
+# DuckDB's memory limit when BALANCE_SYNC_MEMORY_LIMIT is not set; profiles.yml has the same default.
+DEFAULT_MEMORY_LIMIT = "1200MB"
 
 
 @dataclass(frozen=True)

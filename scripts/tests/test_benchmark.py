@@ -17,3 +17,15 @@ def test_latest_files_are_those_of_the_last_day_in_the_stream_names() -> None:
 
 def test_files_without_a_day_count_as_oldest() -> None:
     assert sorted(["a/2024-01-01-s/x.gz", "b/undated.gz"], key=benchmark.export_date)[0] == "b/undated.gz"
+
+
+def test_peak_memory_is_reported_in_million_byte_megabytes(tmp_path) -> None:
+    """A child that holds 300 * 10^6 bytes is reported at about 300 MB: not 286 (MiB), not 273."""
+    import sys
+
+    held = 300_000_000
+    child = f"import time; block = bytearray({held}); block[::4096] = b'x' * len(block[::4096]); time.sleep(0.2)"
+    _, peak_mb, code = benchmark.run_measured([sys.executable, "-c", child], {}, tmp_path / "log.txt")
+    assert code == 0
+    # the interpreter itself adds some tens of MB on top of what the child holds
+    assert held / 1e6 <= peak_mb <= held / 1e6 + 60, peak_mb
