@@ -93,7 +93,7 @@ MIGRATION_BATCH_LINES = 1_000_000
 MIGRATION_MEMORY = "1GB"
 MIGRATION_FILES = 256
 # DuckDB's memory limit when BALANCE_SYNC_MEMORY_LIMIT is not set; profiles.yml has the same default.
-DEFAULT_MEMORY_LIMIT = "1200MB"
+DEFAULT_MEMORY_LIMIT = "1300MB"
 
 
 @dataclass(frozen=True)
