@@ -35,8 +35,8 @@
             post_hook=["{{ record_processed_files() }}", "{{ drop_affected_users() }}"],
         ) }}
         ... from {{ ref('int_transactions_parsed') }} {{ affected_users_filter() }}
-        ... and, for the first row of each tail, {{ this }} filtered by
-            {{ affected_users_filter() }}'s users (the rows kept).
+        ... and, for the first row of each tail, the last row kept of each
+            affected history: {{ this }} where {{ affected_users_condition() }}.
 -#}
 
 {% macro user_key(column) -%}

@@ -14,11 +14,12 @@ if (skip) console.log(`# skipping the source tests: ${skip}`);
 const PER_USER_CAP = 2000;
 const BUDGET_MARKER = /select (\d+) as row_budget/;
 
+const TRANSACTIONS_SQL = fs.readFileSync(path.join(SOURCE_DIR, 'transactions.sql'), 'utf8');
+
 /** transactions.sql with its row budget replaced (the marker must be there exactly once). */
 function transactionsWithBudget(budget) {
-	const sql = fs.readFileSync(path.join(SOURCE_DIR, 'transactions.sql'), 'utf8');
-	assert.equal(sql.match(new RegExp(BUDGET_MARKER, 'g'))?.length, 1, 'one row budget in transactions.sql');
-	return budget === undefined ? sql : sql.replace(BUDGET_MARKER, `select ${budget} as row_budget`);
+	assert.equal(TRANSACTIONS_SQL.match(new RegExp(BUDGET_MARKER, 'g'))?.length, 1, 'one row budget in transactions.sql');
+	return budget === undefined ? TRANSACTIONS_SQL : TRANSACTIONS_SQL.replace(BUDGET_MARKER, `select ${budget} as row_budget`);
 }
 
 let db;
@@ -51,7 +52,7 @@ describe('bounded sources', { skip: skip ?? false }, () => {
 
 	test('transactions: the real budget ships every transaction of a small data set', async (t) => {
 		const total = await db.value('select count(*) from marts.transactions where user_id is not null');
-		const budget = Number(fs.readFileSync(path.join(SOURCE_DIR, 'transactions.sql'), 'utf8').match(BUDGET_MARKER)[1]);
+		const budget = Number(TRANSACTIONS_SQL.match(BUDGET_MARKER)[1]);
 		if (total > budget) return t.skip(`${total} transactions: over the ${budget}-row budget`);
 		const shipped = await db.value(`select count(*) from (${transactionsWithBudget()})`);
 		assert.equal(shipped, total);

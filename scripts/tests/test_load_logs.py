@@ -689,3 +689,12 @@ def test_line_limit_rejects_a_runaway_line(tmp_path: Path) -> None:
     assert load_paths([str(tmp_path / "in")], str(database), options, warn=lambda message: None).rejected == 1
     ((*_, error, _),) = files_of(database)
     assert "a line longer than 1 MB" in error
+
+
+def test_the_loader_and_dbt_default_to_the_same_memory_limit() -> None:
+    """profiles.yml cannot import the loader's constant: the two defaults are kept equal here."""
+    from logloader.store import DEFAULT_MEMORY_LIMIT
+
+    profiles = (Path(__file__).resolve().parents[2] / "profiles.yml").read_text()
+    defaults = re.findall(r"env_var\('BALANCE_SYNC_MEMORY_LIMIT', '([^']+)'\)", profiles)
+    assert defaults == [DEFAULT_MEMORY_LIMIT]
