@@ -24,8 +24,13 @@ transaction_objects as (
 
     select
         {{ event_context_columns() }}
-        -- the inner `transaction: {...}` object when present, else the whole message
-        coalesce(nullif(regexp_extract(message, 'transaction:\s*(\{.*)$', 1, 's'), ''), message) as transaction_text,
+        -- the inner `transaction: {...}` object when present, else the whole
+        -- message; its start is found by a short capture (a capture of the
+        -- whole rest of the text costs RE2 a slow pass over all of it)
+        coalesce(
+            substr(message, nullif(length(regexp_extract(message, '^(.*?transaction:\s*)\{', 1, 's')), 0) + 1),
+            message
+        ) as transaction_text,
     from transaction_block_events
 
 ),
