@@ -8,8 +8,28 @@ with
 
 request_events as (
 
-    select * from {{ ref('int_log_events_classified') }}
+    select
+        source_file,
+        request_id,
+        batch_item_number,
+        message_id,
+        logged_at,
+        event_type,
+        message_kind,
+        level,
+    from {{ ref('int_log_events_classified') }}
     where request_id is not null
+    {{ file_local_filter('and') }}
+
+),
+
+failed_reports as (
+
+    -- REPORT lines of an invocation that ended in a timeout or runtime error
+    select distinct source_file, request_id, batch_item_number,
+    from {{ ref('int_log_events_classified') }}
+    where event_type = 'report' and request_id is not null
+        and regexp_matches(message, '\tStatus: (?:timeout|error)')
     {{ file_local_filter('and') }}
 
 ),
@@ -38,23 +58,46 @@ items_aggregated as (
         min(logged_at) as started_at,
         count(*) as event_count,
         count(*) filter (where message_kind = 'transaction_block') as transaction_block_count,
-        -- the first transaction block of the item; an item holds at most one
-        arg_min(block_transaction_id, event_order_in_file)
-            filter (where message_kind = 'transaction_block') as transaction_id,
         bool_or(message_kind = 'balance_update_published') as has_published,
         bool_or(message_kind = 'already_synced') as has_already_synced,
         bool_or(message_kind = 'negative_balance_refusal') as has_negative_balance_refusal,
         bool_or(message_kind = 'sync_mismatch') as has_sync_mismatch,
-        -- an ERROR other than a sync mismatch, or the invocation ending in
-        -- this item with a timeout or runtime error (REPORT ... Status: ...)
-        coalesce(bool_or(
-            (level = 'ERROR' and message_kind <> 'sync_mismatch')
-            or (event_type = 'report' and regexp_matches(message, '\tStatus: (?:timeout|error)'))
-        ), false) as has_error,
+        -- an ERROR other than a sync mismatch (or a failed REPORT, below)
+        coalesce(bool_or(level = 'ERROR' and message_kind <> 'sync_mismatch'), false) as has_logged_error,
         bool_or(message_kind = 'skipped_create_subscription') as has_skipped_create_subscription,
         bool_or(message_kind = 'skipped_update_payment_balance_false') as has_skipped_update_payment_balance_false,
     from request_events
     group by source_file, request_id, batch_item_number
+
+),
+
+transaction_of_item as (
+
+    -- the first transaction block of the item that has an id; an item holds
+    -- at most one
+    select
+        source_file,
+        request_id,
+        batch_item_number,
+        arg_min({'transaction_id': transaction_id, 'user_id': user_id}, event_order_in_file)
+            filter (where transaction_id is not null) as first_block,
+    from transactions
+    group by source_file, request_id, batch_item_number
+
+),
+
+items_with_failure as (
+
+    -- an ERROR other than a sync mismatch, or the invocation ending in this
+    -- item with a timeout or runtime error (REPORT ... Status: ...)
+    select
+        items_aggregated.* exclude (has_logged_error),
+        items_aggregated.has_logged_error or failed_reports.batch_item_number is not null as has_error,
+    from items_aggregated
+    left join failed_reports
+        on items_aggregated.source_file = failed_reports.source_file
+        and items_aggregated.request_id = failed_reports.request_id
+        and items_aggregated.batch_item_number = failed_reports.batch_item_number
 
 ),
 
@@ -74,28 +117,42 @@ refused_transaction_of_item as (
 items_with_subject as (
 
     select
-        items_aggregated.*,
+        items_with_failure.source_file,
+        items_with_failure.request_id,
+        items_with_failure.batch_item_number,
+        items_with_failure.message_id,
+        items_with_failure.started_at,
+        items_with_failure.event_count,
+        items_with_failure.transaction_block_count,
+        transaction_of_item.first_block.transaction_id as transaction_id,
+        items_with_failure.has_published,
+        items_with_failure.has_already_synced,
+        items_with_failure.has_negative_balance_refusal,
+        items_with_failure.has_sync_mismatch,
+        items_with_failure.has_error,
+        items_with_failure.has_skipped_create_subscription,
+        items_with_failure.has_skipped_update_payment_balance_false,
         refused_transaction_of_item.refused_transaction_id,
-        coalesce(items_aggregated.transaction_id, refused_transaction_of_item.refused_transaction_id)
+        coalesce(transaction_of_item.first_block.transaction_id, refused_transaction_of_item.refused_transaction_id)
             as subject_transaction_id,
-        coalesce(transactions.user_id, refused_transaction_of_item.refused_user_id) as subject_user_id,
+        coalesce(transaction_of_item.first_block.user_id, refused_transaction_of_item.refused_user_id)
+            as subject_user_id,
         case
-            when items_aggregated.has_negative_balance_refusal then 'blocked_negative_balance'
-            when items_aggregated.has_already_synced then 'already_synced'
-            when items_aggregated.has_published then 'published'
-            when items_aggregated.has_error then 'failed'
+            when items_with_failure.has_negative_balance_refusal then 'blocked_negative_balance'
+            when items_with_failure.has_already_synced then 'already_synced'
+            when items_with_failure.has_published then 'published'
+            when items_with_failure.has_error then 'failed'
             else 'unknown'
         end as outcome,
-    from items_aggregated
+    from items_with_failure
+    left join transaction_of_item
+        on items_with_failure.source_file = transaction_of_item.source_file
+        and items_with_failure.request_id = transaction_of_item.request_id
+        and items_with_failure.batch_item_number = transaction_of_item.batch_item_number
     left join refused_transaction_of_item
-        on items_aggregated.source_file = refused_transaction_of_item.source_file
-        and items_aggregated.request_id = refused_transaction_of_item.request_id
-        and items_aggregated.batch_item_number = refused_transaction_of_item.batch_item_number
-    left join transactions
-        on items_aggregated.source_file = transactions.source_file
-        and items_aggregated.request_id = transactions.request_id
-        and items_aggregated.batch_item_number = transactions.batch_item_number
-        and items_aggregated.transaction_id = transactions.transaction_id
+        on items_with_failure.source_file = refused_transaction_of_item.source_file
+        and items_with_failure.request_id = refused_transaction_of_item.request_id
+        and items_with_failure.batch_item_number = refused_transaction_of_item.batch_item_number
 
 )
 

@@ -20,24 +20,23 @@ assembled_events as (
 events_split as (
 
     select
-        *,
+        source_file,
+        line_number,
+        last_line_number,
+        line_count,
+        event_number_in_file,
+        event_text,
         case when event_number_in_file > 0 then try_cast(left(event_text, 23) as timestamp) end as logged_at,
-        case when event_number_in_file > 0 then substr(event_text, 26) else event_text end as event_body,
-    from assembled_events
-
-),
-
-application_parts_extracted as (
-
-    select
-        *,
+        -- an application line: `<ts> <ts>\t<request id>\t<LEVEL>\t<message>`;
+        -- the prefix up to the message, request id and level (the 25
+        -- characters of the ingestion timestamp and its space come first)
         case when event_number_in_file > 0 then regexp_extract(
-            event_body,
-            '^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\t([^\t\n]*)\t([A-Z]+)\t(.*)$',
-            ['application_logged_at', 'request_id', 'level', 'message'],
+            event_text,
+            '^.{25}(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\t([^\t\n]*)\t([A-Z]+)\t)',
+            ['prefix', 'request_id', 'level'],
             's'
         ) end as application_parts,
-    from events_split
+    from assembled_events
 
 ),
 
@@ -48,29 +47,37 @@ events_typed as (
         case
             when event_number_in_file = 0 then 'other'
             when application_parts.level <> '' then 'application'
-            when starts_with(event_body, 'START RequestId: ') then 'start'
-            when starts_with(event_body, 'END RequestId: ') then 'end'
-            when starts_with(event_body, 'REPORT RequestId: ') then 'report'
-            when starts_with(event_body, 'INIT_START') then 'init_start'
-            when starts_with(event_body, 'INIT_REPORT') then 'init_report'
-            when starts_with(event_body, '{"_aws"') then 'metric'
+            when substr(event_text, 26, 17) = 'START RequestId: ' then 'start'
+            when substr(event_text, 26, 15) = 'END RequestId: ' then 'end'
+            when substr(event_text, 26, 18) = 'REPORT RequestId: ' then 'report'
+            when substr(event_text, 26, 10) = 'INIT_START' then 'init_start'
+            when substr(event_text, 26, 11) = 'INIT_REPORT' then 'init_report'
+            when substr(event_text, 26, 7) = '{"_aws"' then 'metric'
             else 'other'
         end as event_type,
-    from application_parts_extracted
+        -- the message: after the level of an application line, after the
+        -- timestamp of a platform line, the whole text of lines before the
+        -- first event start. (A capture of the message itself would cost RE2
+        -- a slow pass over the whole text; substr copies it.)
+        substr(event_text, case
+            when event_number_in_file = 0 then 1
+            when application_parts.level <> '' then 26 + length(application_parts.prefix)
+            else 26
+        end) as message,
+    from events_split
 
 ),
 
 events_with_message as (
 
     select
-        * exclude (event_text, event_body, application_parts),
+        * exclude (event_text, application_parts),
         case
             when event_type = 'application' then nullif(nullif(application_parts.request_id, 'undefined'), '')
             when event_type in ('start', 'end', 'report')
-                then nullif(regexp_extract(event_body, '^[A-Z]+ RequestId: (\S+)', 1), '')
+                then nullif(regexp_extract(message, '^[A-Z]+ RequestId: (\S+)', 1), '')
         end as request_id,
         case when event_type = 'application' then application_parts.level end as level,
-        case when event_type = 'application' then application_parts.message else event_body end as message,
     from events_typed
 
 ),
@@ -91,7 +98,8 @@ events_with_kind as (
             when starts_with(message, 'Skipping the process, Update Payment Balance Flag is set to false')
                 then 'skipped_update_payment_balance_false'
             when starts_with(message, '{')
-                and message like '%Subscriber will have a negative balance due to this action%' then 'negative_balance_refusal'
+                and message like '%Subscriber will have a negative balance due to this action%'
+                then 'negative_balance_refusal'
             when starts_with(message, 'An error occured while syncing the balance')
                 or starts_with(message, 'An error occurred while syncing the balance') then 'sync_error'
             when starts_with(message, 'Uncaught Exception') then 'uncaught_exception'
@@ -107,6 +115,18 @@ events_with_kind as (
 
 ),
 
+events_with_message_id as (
+
+    select
+        *,
+        case
+            when message_kind = 'processing_message'
+                then nullif(regexp_extract(message, '^Processing message (\S+)', 1), '')
+        end as processed_message_id,
+    from events_with_kind
+
+),
+
 events_ordered as (
 
     select
@@ -115,15 +135,7 @@ events_ordered as (
             partition by source_file
             order by logged_at nulls first, line_number
         ) as event_order_in_file,
-        case
-            when message_kind = 'processing_message'
-                then nullif(regexp_extract(message, '^Processing message (\S+)', 1), '')
-        end as processed_message_id,
-        case
-            when message_kind = 'transaction_block'
-                then {{ inspect_text(inspect_raw_value('message', 'id')) }}
-        end as block_transaction_id,
-    from events_with_kind
+    from events_with_message_id
 
 ),
 
@@ -164,7 +176,6 @@ final as (
         message,
         message_id,
         batch_item_number,
-        block_transaction_id,
     from events_in_batch_context
 
 )

@@ -55,7 +55,7 @@ events_with_own_subject as (
     select
         events.*,
         coalesce(transactions.user_id, refusals.user_id, sync_mismatches.user_id) as own_user_id,
-        coalesce(events.block_transaction_id, refusals.transaction_id, sync_mismatches.transaction_id)
+        coalesce(transactions.transaction_id, refusals.transaction_id, sync_mismatches.transaction_id)
             as own_transaction_id,
     from events
     left join transactions
