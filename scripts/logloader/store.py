@@ -1,9 +1,10 @@
 """The raw DuckDB tables and the writes to them, atomic per file.
 
-Events are buffered across files and written in transactions of whole files:
-a transaction never holds part of a file, so a kill at any moment leaves every
-file either fully loaded or absent. A changed file (same path, new sha256)
-has its old rows deleted in the same transaction that adds the new ones.
+Events are written as they come (a group of files at a time, or a piece of a
+big file) into a transaction that is committed after whole files only: a kill
+at any moment leaves every file either fully loaded or absent. A changed file
+(same path, new sha256) has its old rows deleted in the same transaction that
+adds the new ones.
 """
 
 from __future__ import annotations
@@ -82,8 +83,8 @@ FILE_SCHEMA = pa.schema(
 Fingerprint = tuple[int, "int | None", "int | None", "str | None"]
 REFRESH_COLUMNS = ("source_file", "mtime_ns", "zip_crc32", "zip_date_time")
 REFRESH_SCHEMA = pa.schema([(name, FILE_SCHEMA.field(name).type) for name in REFRESH_COLUMNS])
-# Events travel to DuckDB as Arrow record batches cut by the worker threads
-# (logloader.events), one batch per group of files; DuckDB reads them in place.
+# Events travel to DuckDB as Arrow record batches cut by the worker processes
+# (logloader.workers), one batch per group of files; DuckDB reads them in place.
 INSERT_EVENTS_SQL = (
     f"insert into raw.log_events ({', '.join(EVENT_COLUMNS)}) select {', '.join(EVENT_COLUMNS)} from events"
 )
@@ -212,7 +213,6 @@ class RawStore:
         self._loaded_at = loaded_at
         self._files: dict[str, list] = {name: [] for name in FILE_COLUMNS}
         self._events: list[EventSlice] = []
-        self._buffered_bytes = 0
         self._replaced: list[str] = []
         self._flushed_partial: set[str] = set()
         self._in_transaction = False
@@ -241,10 +241,6 @@ class RawStore:
         for name, value in zip(REFRESH_COLUMNS, (source_file, mtime_ns, zip_crc32, zip_date_time)):
             self._refreshed[name].append(value)
 
-    @property
-    def buffered_bytes(self) -> int:
-        return self._buffered_bytes
-
     def begin_file(self, source_file: str, replaces_existing: bool) -> None:
         """Start a file; its previous rows (if any) go in the same transaction."""
         if not self._in_transaction:
@@ -258,12 +254,13 @@ class RawStore:
         """Buffer events of the current file (rows of a batch cut by logloader.events)."""
         if events.stop > events.start:
             self._events.append(events)
-            self._buffered_bytes += events.text_bytes()
 
-    def spill(self, source_file: str) -> None:
-        """Write buffered events now (a big file); the transaction stays open."""
+    def write(self, unfinished: str | None = None) -> None:
+        """Write the buffered events now; the transaction stays open. ``unfinished``: the
+        file being streamed, whose rows written so far go if it is rejected."""
         self._write_events()
-        self._flushed_partial.add(source_file)
+        if unfinished is not None:
+            self._flushed_partial.add(unfinished)
         self._file_start = 0
 
     def end_file(
@@ -282,7 +279,6 @@ class RawStore:
         ``fingerprint`` (size, mtime_ns, zip CRC-32, zip date) as seen before the file was read;
         None records no date, so the next run reads the file again to compare its sha256."""
         if error is not None:
-            self._buffered_bytes -= sum(events.text_bytes() for events in self._events[self._file_start :])
             del self._events[self._file_start :]
             if source_file in self._flushed_partial:
                 self._connection.execute("delete from raw.log_events where source_file = ?", [source_file])
@@ -351,4 +347,3 @@ class RawStore:
         )
         self._connection.execute(INSERT_EVENTS_SQL)
         self._events = []
-        self._buffered_bytes = 0
