@@ -71,7 +71,7 @@ class Summary:
 @dataclass(frozen=True)
 class Options:
     limits: Limits = Limits()
-    commit_bytes: int = 64 * MEGABYTE
+    commit_bytes: int = 256 * MEGABYTE
     retry_rejected: bool = False
     rehash: bool = False
 
@@ -141,6 +141,7 @@ def load_paths(
                     bar.set_postfix_str(f"file {done:,}/{to_read.seen:,}", refresh=False)
                     bar.update(sum(item.size_bytes for item, _ in tasks))
                 store.commit()
+                store.close()
             except BaseException:
                 store.rollback()
                 raise

