@@ -6,23 +6,24 @@ A thin layer over :func:`load_paths`; see ``--help`` for every option.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
-import queue
+import signal
 import sys
-import threading
 import time
 from collections.abc import Iterable, Iterator
+from multiprocessing.connection import Connection
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from tqdm import tqdm
 
 from .errors import InputNotFound, LoaderError, RejectedFile
-from .events import EventSlice, StreamCutter
+from .events import StreamCutter
 from .inputs import InputFile, check_exists, close_archives, iter_input_files
 from .reader import MEGABYTE, FileFacts, Limits, read_segments
 from .store import Fingerprint, KnownFile, RawStore, connect
-from .workers import FileRead, ReadSettings, Task, file_read, reads_in_order
+from .workers import FileRead, ReadSettings, Task, die_with, file_read, reads_in_order
 
 DEFAULT_DATABASE = "balance_sync.duckdb"
 # Worker processes read groups of consecutive files (about GROUP_BYTES as stored, at most
@@ -37,9 +38,8 @@ GROUP_BYTES = MEGABYTE // 2
 GROUP_FILES = 256
 PREFETCH_BYTES = 32 * MEGABYTE
 GROUP_HELD_BYTES = 8 * MEGABYTE
-# The input is listed by a thread, this many files at a time, at most WALK_AHEAD lists ahead.
+# The input is listed by a child process and sent this many files at a time.
 WALK_CHUNK = 1024
-WALK_AHEAD = 64
 # A file modified this close to the run's start (or later) may change again within the
 # same clock tick after it was read: its date is not recorded, so the next run hashes it.
 RACY_NS = 2_000_000_000
@@ -116,7 +116,7 @@ def load_paths(
                             continue
                         if read.status == "held":
                             store.begin_file(item.source_file, replaces_existing=item.source_file in known)
-                            store.add_events(EventSlice(events, row, row + read.event_count))
+                            store.add_events(events, row, row + read.event_count)
                             row += read.event_count
                         else:
                             store.begin_file(item.source_file, replaces_existing=item.source_file in known)
@@ -156,40 +156,41 @@ def load_paths(
 
 
 def _listed(paths: list[str]) -> Iterator[InputFile]:
-    """Every file behind ``paths`` in order, listed by a thread while the caller goes on (a
-    large tree takes seconds to list, mostly in system calls that release the GIL)."""
-    lists: queue.Queue[list[InputFile] | BaseException | None] = queue.Queue(maxsize=WALK_AHEAD)
-    stop = threading.Event()
-
-    def walk() -> None:
-        try:
-            files: list[InputFile] = []
-            for path in paths:
-                for item in iter_input_files(path):
-                    files.append(item)
-                    if len(files) == WALK_CHUNK:
-                        if stop.is_set():
-                            return
-                        lists.put(files)
-                        files = []
-            lists.put(files)
-            lists.put(None)
-        except BaseException as error:  # handed to the caller
-            lists.put(error)
-
-    threading.Thread(target=walk, name="list-input", daemon=True).start()
+    """Every file behind ``paths`` in order, listed by a child process while the caller goes on:
+    a large tree takes seconds to list, and on a thread of this process its Python would hold
+    the GIL that DuckDB's writes need. The pipe holds a few lists ahead at most."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    lister = context.Process(target=_list, args=(paths, sender, os.getpid()), name="list-input", daemon=True)
+    lister.start()
+    sender.close()
     try:
-        while (files := lists.get()) is not None:
+        while (files := receiver.recv()) is not None:
             if isinstance(files, BaseException):
                 raise files
             yield from files
     finally:
-        stop.set()
-        while True:  # unblock the thread if it waits for room
-            try:
-                lists.get_nowait()
-            except queue.Empty:
-                break
+        receiver.close()
+        lister.kill()
+        lister.join()
+
+
+def _list(paths: list[str], sender: Connection, parent: int) -> None:
+    """The listing process: lists of WALK_CHUNK files, then None (or the error that stopped it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the loader, which stops this process
+    die_with(parent)
+    try:
+        files: list[InputFile] = []
+        for path in paths:
+            for item in iter_input_files(path):
+                files.append(item)
+                if len(files) == WALK_CHUNK:
+                    sender.send(files)
+                    files = []
+        sender.send(files)
+        sender.send(None)
+    except BaseException as error:  # handed to the caller
+        sender.send(error)
 
 
 class _ToRead:
@@ -246,10 +247,10 @@ def _stream_file(item: InputFile, store: RawStore, options: Options) -> FileRead
     try:
         for segment in read_segments(item, facts, options.limits):
             for batch in cutter.feed(segment.text):
-                store.add_events(EventSlice(batch, 0, batch.num_rows))
+                store.add_events(batch, 0, batch.num_rows)
             store.write(unfinished=item.source_file)
         for batch in cutter.finish():
-            store.add_events(EventSlice(batch, 0, batch.num_rows))
+            store.add_events(batch, 0, batch.num_rows)
     except RejectedFile as rejection:
         return file_read("rejected", facts, str(rejection))
     except OSError as failure:
@@ -278,7 +279,7 @@ def _end_file(item: InputFile, read: FileRead, store: RawStore, loaded_by_sha: d
         has_invalid_utf8=read.has_invalid_utf8,
         fingerprint=fingerprint,
     )
-    return read._replace(error=error)
+    return read if error is read.error else read._replace(error=error)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -45,15 +45,6 @@ _SHAPE_SPAN = np.frombuffer(SHAPE.replace(b"0", b"9"), np.uint8) - _SHAPE_LOW  #
 _Z_AT, _SPACE_AT = SHAPE.index(b"Z"), len(SHAPE) - 1
 
 
-@dataclass(frozen=True)
-class EventSlice:
-    """Rows ``start`` to ``stop`` of a batch of events: one file's events."""
-
-    batch: pa.RecordBatch | None
-    start: int
-    stop: int
-
-
 def large_offsets(strings: pa.Array) -> pa.Array:
     """The int64 value offsets of a large_string/large_binary array (n + 1 of them)."""
     return pa.Array.from_buffers(pa.int64(), len(strings) + 1, [None, strings.buffers()[1]], offset=strings.offset)

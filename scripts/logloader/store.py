@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .errors import DatabaseBusy
-from .events import EVENT_COLUMNS, EventSlice, Part, cut_events, large_offsets
+from .events import EVENT_COLUMNS, Part, cut_events, large_offsets
 
 SCHEMA_SQL = """
 create schema if not exists raw;
@@ -274,12 +274,14 @@ class RawStore:
     def __init__(self, connection: duckdb.DuckDBPyConnection, loaded_at: datetime) -> None:
         self._connection = connection
         self._loaded_at = loaded_at
-        self._files: dict[str, list] = {name: [] for name in FILE_COLUMNS}
-        self._events: list[EventSlice] = []
+        self._files: list[tuple] = []  # rows of raw.log_files, FILE_COLUMNS
+        # Buffered events: [batch, start, stop] row ranges; consecutive files of a group's batch
+        # make one range. _file_start: where the current file began (ranges kept, stop of the last).
+        self._events: list[list] = []
         self._replaced: list[str] = []
         self._flushed_partial: set[str] = set()
         self._in_transaction = False
-        self._file_start = 0
+        self._file_start: tuple[int, int] = (0, 0)
         self._refreshed: dict[str, list] = {name: [] for name in REFRESH_COLUMNS}
         self._writer: _Writer | None = None
 
@@ -308,12 +310,17 @@ class RawStore:
         self._begin()
         if replaces_existing:
             self._replaced.append(source_file)
-        self._file_start = len(self._events)
+        self._file_start = (len(self._events), self._events[-1][2] if self._events else 0)
 
-    def add_events(self, events: EventSlice) -> None:
-        """Buffer events of the current file (rows of a batch cut by logloader.events)."""
-        if events.stop > events.start:
-            self._events.append(events)
+    def add_events(self, batch: pa.RecordBatch, start: int, stop: int) -> None:
+        """Buffer rows ``start`` to ``stop`` of a batch cut by logloader.events: the current file's events."""
+        if stop <= start:
+            return
+        last = self._events[-1] if self._events else None
+        if last is not None and last[0] is batch and last[2] == start:
+            last[2] = stop
+        else:
+            self._events.append([batch, start, stop])
 
     def write(self, unfinished: str | None = None) -> None:
         """Write the buffered events now; the transaction stays open. ``unfinished``: the
@@ -321,7 +328,7 @@ class RawStore:
         self._write_events()
         if unfinished is not None:
             self._flushed_partial.add(unfinished)
-        self._file_start = 0
+        self._file_start = (0, 0)
 
     def end_file(
         self,
@@ -339,7 +346,10 @@ class RawStore:
         ``fingerprint`` (size, mtime_ns, zip CRC-32, zip date) as seen before the file was read;
         None records no date, so the next run reads the file again to compare its sha256."""
         if error is not None:
-            del self._events[self._file_start :]
+            ranges, last_stop = self._file_start
+            del self._events[ranges:]
+            if ranges:
+                self._events[ranges - 1][2] = last_stop
             if source_file in self._flushed_partial:
                 self._submit(self._delete_events, source_file)
             line_count = 0
@@ -355,19 +365,19 @@ class RawStore:
             has_invalid_utf8,
             *(fingerprint or (None, None, None, None))[1:],
         )
-        for name, value in zip(FILE_COLUMNS, row):
-            self._files[name].append(value)
+        self._files.append(row)
 
     def commit(self) -> None:
         """Write everything buffered and commit (on the writer thread): whole files only."""
         if not self._in_transaction:
             return
         self._write_events()
-        files = pa.table(self._files, schema=FILE_SCHEMA)
+        files = pa.table(dict(zip(FILE_COLUMNS, map(list, zip(*self._files)))) if self._files
+                         else {name: [] for name in FILE_COLUMNS}, schema=FILE_SCHEMA)
         refreshed = pa.table(self._refreshed, schema=REFRESH_SCHEMA) if self._refreshed["source_file"] else None
         self._submit(self._commit, files, refreshed)
         self._in_transaction = False
-        self._files = {name: [] for name in FILE_COLUMNS}
+        self._files = []
         self._refreshed = {name: [] for name in REFRESH_COLUMNS}
 
     def close(self) -> None:
@@ -406,15 +416,8 @@ class RawStore:
             if replaced is not None:
                 self._submit(self._insert_events, None, replaced)
             return
-        # consecutive files of one worker's group are consecutive rows of its batch: one slice each
-        merged: list[EventSlice] = []
-        for events in self._events:
-            if merged and merged[-1].batch is events.batch and merged[-1].stop == events.start:
-                merged[-1] = EventSlice(events.batch, merged[-1].start, events.stop)
-            else:
-                merged.append(events)
+        table = pa.Table.from_batches([batch.slice(start, stop - start) for batch, start, stop in self._events])
         self._events = []
-        table = pa.Table.from_batches([part.batch.slice(part.start, part.stop - part.start) for part in merged])
         self._submit(self._insert_events, table, replaced)
 
     # The statements, run on the writer thread; DuckDB reads the Arrow tables named in them

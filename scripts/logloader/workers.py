@@ -159,9 +159,14 @@ def _worker_started(parent: int) -> None:
     should never wait for a core (measured at 1 GB on 2 cores: 16.3 s at equal priority, 14.0 s)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.nice(WORKER_NICENESS)
+    die_with(parent)
+
+
+def die_with(parent: int) -> None:
+    """Have the kernel kill this (child) process when ``parent`` ends, killed included (Linux)."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the pool's own checks stop it later
+    except (OSError, AttributeError):  # not Linux: the pool's own checks stop a worker later
         pass
     if os.getppid() != parent:
         os._exit(1)
