@@ -1,6 +1,10 @@
 """Command line: ``load_logs.py PATH [PATH ...]``.
 
-A thin layer over :func:`load_paths`; see ``--help`` for every option.
+A thin layer over :func:`load_paths`; see ``--help`` for every option. How a
+load runs: a child process lists the input; worker processes (one per core,
+:mod:`workers`) read, check and cut groups of files; this process does the
+bookkeeping (what is new, changed, a duplicate) and a writer thread writes to
+DuckDB (:mod:`store`). A file too big to hold is streamed by this process.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ import signal
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from multiprocessing.connection import Connection
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from multiprocessing.connection import Connection
 
 from tqdm import tqdm
 
@@ -28,16 +32,19 @@ from .workers import FileRead, ReadSettings, Task, die_with, file_read, reads_in
 DEFAULT_DATABASE = "balance_sync.duckdb"
 # Worker processes read groups of consecutive files (about GROUP_BYTES as stored, at most
 # GROUP_FILES files) and cut their events in one vectorised pass: a few MB of text per pass
-# is where Arrow's per-call cost and the CPU caches are both right (measured: 256 files of
-# ~10 KB cut at 440 MB/s, 3,000 at once at 104 MB/s, one at a time at ~20 MB/s). They run
-# READ_AHEAD groups ahead of the writer and hold a file whole only up to PREFETCH_BYTES, a
-# group up to about GROUP_HELD_BYTES (the rest is streamed by the writer): memory stays
-# bounded by about READ_AHEAD x (GROUP_HELD_BYTES + PREFETCH_BYTES) and the longest event.
+# (for 10 KB files: ~2.5 MB, cut in ~3 ms). They run READ_AHEAD groups ahead of this process
+# and hold a file whole only up to PREFETCH_BYTES, a group up to about GROUP_HELD_BYTES (the
+# rest is streamed by this process): memory stays bounded by about READ_AHEAD x
+# (GROUP_HELD_BYTES + PREFETCH_BYTES), the writes waiting (store.WRITES_AHEAD groups) and the
+# longest event.
 READ_AHEAD = 8
 GROUP_BYTES = MEGABYTE // 2
 GROUP_FILES = 256
 PREFETCH_BYTES = 32 * MEGABYTE
 GROUP_HELD_BYTES = 8 * MEGABYTE
+# Events go to DuckDB this much text at a time (a few groups: fewer, larger inserts cost
+# DuckDB less; measured at 1 GB: 12.6-13.2 s a group at a time, 10.3-11.6 s 8-16 MB at a time).
+WRITE_BYTES = 16 * MEGABYTE
 # The input is listed by a child process and sent this many files at a time.
 WALK_CHUNK = 1024
 # A file modified this close to the run's start (or later) may change again within the
@@ -102,7 +109,7 @@ def load_paths(
             known = store.known_files()
             loaded_by_sha = {entry.sha256: source for source, entry in known.items() if entry.status == "loaded"}
             to_read = _ToRead(listed, known, options, summary, bar)
-            pending_bytes = 0
+            pending_bytes = written_bytes = 0  # text since the last commit, and written of it
             try:
                 for tasks, group in reads_in_order(to_read.groups(), settings, READ_AHEAD):
                     events = group.batch()
@@ -114,14 +121,12 @@ def load_paths(
                             if known[item.source_file].fingerprint != fingerprint:
                                 store.refresh_fingerprint(item.source_file, fingerprint)
                             continue
+                        store.begin_file(item.source_file, replaces_existing=item.source_file in known)
                         if read.status == "held":
-                            store.begin_file(item.source_file, replaces_existing=item.source_file in known)
                             store.add_events(events, row, row + read.event_count)
                             row += read.event_count
-                        else:
-                            store.begin_file(item.source_file, replaces_existing=item.source_file in known)
-                            if read.status == "stream":
-                                read = _stream_file(item, store, options)
+                        elif read.status == "stream":
+                            read = _stream_file(item, store, options)
                         read = _end_file(item, read, store, loaded_by_sha, _trusted_fingerprint(item, started_ns))
                         if read.error is None:
                             summary.loaded += 1
@@ -135,8 +140,10 @@ def load_paths(
                         pending_bytes += read.decompressed_bytes
                         if pending_bytes >= options.commit_bytes:
                             store.commit()
-                            pending_bytes = 0
-                    store.write()
+                            pending_bytes = written_bytes = 0
+                    if pending_bytes - written_bytes >= WRITE_BYTES:
+                        store.write()
+                        written_bytes = pending_bytes
                     done = summary.loaded + summary.skipped + summary.rejected
                     bar.set_postfix_str(f"file {done:,}/{to_read.seen:,}", refresh=False)
                     bar.update(sum(item.size_bytes for item, _ in tasks))

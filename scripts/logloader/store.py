@@ -100,8 +100,8 @@ MIGRATION_MEMORY = "1GB"
 MIGRATION_FILES = 256
 # DuckDB's memory limit when BALANCE_SYNC_MEMORY_LIMIT is not set; profiles.yml has the same default.
 DEFAULT_MEMORY_LIMIT = "1300MB"
-# Writes waiting for the writer thread (each holds a group's events, a few MB) before the caller waits.
-WRITES_AHEAD = 8
+# Writes waiting for the writer thread (each holds about cli.WRITE_BYTES of events) before the caller waits.
+WRITES_AHEAD = 4
 
 
 @dataclass(frozen=True)
