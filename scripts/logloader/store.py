@@ -141,7 +141,7 @@ def connect(database: str, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     connection.execute(SCHEMA_SQL)
     migrate_log_lines(connection)
     # One DuckDB thread: the loader's worker processes use the other cores, and a parallel
-    # insert costs more CPU in all (measured at 1 GB on 2 cores: 17.7 s with 2 threads, 14.0 s with 1).
+    # insert costs more CPU in all (measured at 1 GB on 2 cores: 18.0 s with 2 threads, 14.0 s with 1).
     connection.execute("set threads = 1")
     return connection
 
