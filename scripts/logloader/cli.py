@@ -101,14 +101,14 @@ def load_paths(
     summary = Summary()
     settings = ReadSettings(options.limits, PREFETCH_BYTES, GROUP_HELD_BYTES)
     bar = tqdm(total=0, unit="B", unit_scale=True, unit_divisor=1024, disable=not progress, desc="loading")
-    listed = _listed(paths)
+    listing = _Listing(paths)
     try:
         connection = connect(database, wait_seconds)
         try:
             store = RawStore(connection, datetime.now(timezone.utc).replace(tzinfo=None))
             known = store.known_files()
             loaded_by_sha = {entry.sha256: source for source, entry in known.items() if entry.status == "loaded"}
-            to_read = _ToRead(listed, known, options, summary, bar)
+            to_read = _ToRead(iter(listing), known, options, summary, bar)
             pending_bytes = written_bytes = 0  # text since the last commit, and written of it
             try:
                 for tasks, group in reads_in_order(to_read.groups(), settings, READ_AHEAD):
@@ -155,31 +155,37 @@ def load_paths(
         finally:
             connection.close()
     finally:
-        listed.close()
+        listing.close()
         bar.close()
         close_archives()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _listed(paths: list[str]) -> Iterator[InputFile]:
-    """Every file behind ``paths`` in order, listed by a child process while the caller goes on:
-    a large tree takes seconds to list, and on a thread of this process its Python would hold
-    the GIL that DuckDB's writes need. The pipe holds a few lists ahead at most."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    lister = context.Process(target=_list, args=(paths, sender, os.getpid()), name="list-input", daemon=True)
-    lister.start()
-    sender.close()
-    try:
-        while (files := receiver.recv()) is not None:
+class _Listing:
+    """Every file behind ``paths`` in order, listed by a child process started at once, while
+    the caller opens the database and reads what it holds: a large tree takes seconds to list,
+    and on a thread of this process its Python would hold the GIL that DuckDB's writes need.
+    The pipe holds a few lists ahead at most."""
+
+    def __init__(self, paths: list[str]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_list, args=(paths, sender, os.getpid()), name="list-input",
+                                        daemon=True)
+        self._process.start()
+        sender.close()
+
+    def __iter__(self) -> Iterator[InputFile]:
+        while (files := self._receiver.recv()) is not None:
             if isinstance(files, BaseException):
                 raise files
             yield from files
-    finally:
-        receiver.close()
-        lister.kill()
-        lister.join()
+
+    def close(self) -> None:
+        self._receiver.close()
+        self._process.kill()
+        self._process.join()
 
 
 def _list(paths: list[str], sender: Connection, parent: int) -> None:
