@@ -1,42 +1,52 @@
 """Command line: ``load_logs.py PATH [PATH ...]``.
 
-A thin layer over :func:`load_paths`; see ``--help`` for every option.
+A thin layer over :func:`load_paths`; see ``--help`` for every option. How a
+load runs: a child process lists the input; worker processes (one per core,
+:mod:`workers`) read, check and cut groups of files; this process does the
+bookkeeping (what is new, changed, a duplicate) and a writer thread writes to
+DuckDB (:mod:`store`). A file too big to hold is streamed by this process.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
+import multiprocessing
 import os
+import signal
 import sys
 import time
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from multiprocessing.connection import Connection
 
 from tqdm import tqdm
 
 from .errors import InputNotFound, LoaderError, RejectedFile
-from .inputs import InputFile, iter_input_files
-from .reader import MEGABYTE, FileFacts, Limits, Segment, read_segments, sha256_of
-from .events import EventSlice, Part, StreamCutter, cut_events
+from .events import StreamCutter
+from .inputs import InputFile, check_exists, close_archives, iter_input_files
+from .reader import MEGABYTE, FileFacts, Limits, read_segments
 from .store import Fingerprint, KnownFile, RawStore, connect
+from .workers import FileRead, ReadSettings, Task, die_with, file_read, reads_in_order
 
 DEFAULT_DATABASE = "balance_sync.duckdb"
-# Worker threads read groups of consecutive files (about GROUP_BYTES as stored, at most
+# Worker processes read groups of consecutive files (about GROUP_BYTES as stored, at most
 # GROUP_FILES files) and cut their events in one vectorised pass: a few MB of text per pass
-# is where Arrow's per-call cost and the CPU caches are both right (measured: 256 files of
-# ~10 KB cut at 440 MB/s, 3,000 at once at 104 MB/s, one at a time at ~20 MB/s). They run
-# READ_AHEAD groups ahead of the writer and hold a file whole only up to PREFETCH_BYTES, a
-# group up to about GROUP_HELD_BYTES (the rest is streamed by the writer): memory stays
-# bounded by about READ_AHEAD x (GROUP_HELD_BYTES + PREFETCH_BYTES) and the longest event.
+# (for 10 KB files: ~2.5 MB, cut in ~3 ms). They run READ_AHEAD groups ahead of this process
+# and hold a file whole only up to PREFETCH_BYTES, a group up to about GROUP_HELD_BYTES (the
+# rest is streamed by this process): memory stays bounded by about READ_AHEAD x
+# (GROUP_HELD_BYTES + PREFETCH_BYTES), the writes waiting (store.WRITES_AHEAD groups) and the
+# longest event.
 READ_AHEAD = 8
 GROUP_BYTES = MEGABYTE // 2
 GROUP_FILES = 256
 PREFETCH_BYTES = 32 * MEGABYTE
 GROUP_HELD_BYTES = 8 * MEGABYTE
+# Events go to DuckDB this much text at a time (a few groups: fewer, larger inserts cost
+# DuckDB less; measured at 1 GB: 12.6-13.2 s a group at a time, 10.3-11.6 s 8-16 MB at a time).
+WRITE_BYTES = 16 * MEGABYTE
+# The input is listed by a child process and sent this many files at a time.
+WALK_CHUNK = 1024
 # A file modified this close to the run's start (or later) may change again within the
 # same clock tick after it was read: its date is not recorded, so the next run hashes it.
 RACY_NS = 2_000_000_000
@@ -68,7 +78,7 @@ class Summary:
 @dataclass(frozen=True)
 class Options:
     limits: Limits = Limits()
-    commit_bytes: int = 64 * MEGABYTE
+    commit_bytes: int = 256 * MEGABYTE
     retry_rejected: bool = False
     rehash: bool = False
 
@@ -85,83 +95,155 @@ def load_paths(
     """Load every file behind ``paths`` into ``database``; return what happened."""
     started = time.perf_counter()
     started_ns = time.time_ns()
-    items = _collect(paths)
+    paths = list(paths)
+    for path in paths:
+        check_exists(path)
     summary = Summary()
-    connection = connect(database, wait_seconds)
+    settings = ReadSettings(options.limits, PREFETCH_BYTES, GROUP_HELD_BYTES)
+    bar = tqdm(total=0, unit="B", unit_scale=True, unit_divisor=1024, disable=not progress, desc="loading")
+    listing = _Listing(paths)
     try:
-        store = RawStore(connection, datetime.now(timezone.utc).replace(tzinfo=None))
-        known = store.known_files()
-        loaded_by_sha = {entry.sha256: source for source, entry in known.items() if entry.status == "loaded"}
-        bar = tqdm(
-            total=sum(item.size_bytes for item in items),
-            unit="B",
-            unit_scale=True,
-            unit_divisor=1024,
-            disable=not progress,
-            desc="loading",
-        )
-        pending_bytes = 0
-        # Files known unchanged by their size and date are skipped here, never opened nor queued.
-        unchanged = [] if options.rehash else [item for item in items if _is_known_unchanged(item, known, options)]
-        summary.skipped = summary.skipped_unread = len(unchanged)
-        bar.update(sum(item.size_bytes for item in unchanged))
-        to_read = [item for item in items if not _is_known_unchanged(item, known, options)] if unchanged else items
+        connection = connect(database, wait_seconds)
         try:
-            for index, read in enumerate(_reads_in_order(to_read, known, options), start=len(unchanged) + 1):
-                bar.set_postfix_str(f"file {index:,}/{len(items):,}", refresh=False)
-                if read.skipped:
-                    summary.skipped += 1
-                    fingerprint = _trusted_fingerprint(read.item, started_ns)
-                    if known[read.item.source_file].fingerprint != fingerprint:
-                        store.refresh_fingerprint(read.item.source_file, fingerprint)
-                else:
-                    read = _store_file(read, store, known, loaded_by_sha, _trusted_fingerprint(read.item, started_ns),
-                                       options)
-                    if read.error is None:
-                        summary.loaded += 1
-                        summary.lines += read.facts.line_count
-                    else:
-                        summary.rejected += 1
-                        summary.rejections.append((read.item.source_file, read.error))
-                        bar.clear()
-                        warn(f"warning: rejected {read.item.source_file}: {read.error}")
-                bar.update(read.item.size_bytes)
-                summary.bytes_read += read.facts.decompressed_bytes
-                pending_bytes += read.facts.decompressed_bytes
-                if pending_bytes >= options.commit_bytes:
-                    store.commit()
-                    pending_bytes = 0
-            store.commit()
-        except BaseException:
-            store.rollback()
-            raise
+            store = RawStore(connection, datetime.now(timezone.utc).replace(tzinfo=None))
+            known = store.known_files()
+            loaded_by_sha = {entry.sha256: source for source, entry in known.items() if entry.status == "loaded"}
+            to_read = _ToRead(iter(listing), known, options, summary, bar)
+            pending_bytes = written_bytes = 0  # text since the last commit, and written of it
+            try:
+                for tasks, group in reads_in_order(to_read.groups(), settings, READ_AHEAD):
+                    events = group.batch()
+                    row = 0
+                    for (item, _), read in zip(tasks, group.files):
+                        if read.status == "skipped":
+                            summary.skipped += 1
+                            fingerprint = _trusted_fingerprint(item, started_ns)
+                            if known[item.source_file].fingerprint != fingerprint:
+                                store.refresh_fingerprint(item.source_file, fingerprint)
+                            continue
+                        store.begin_file(item.source_file, replaces_existing=item.source_file in known)
+                        if read.status == "held":
+                            store.add_events(events, row, row + read.event_count)
+                            row += read.event_count
+                        elif read.status == "stream":
+                            read = _stream_file(item, store, options)
+                        read = _end_file(item, read, store, loaded_by_sha, _trusted_fingerprint(item, started_ns))
+                        if read.error is None:
+                            summary.loaded += 1
+                            summary.lines += read.line_count
+                        else:
+                            summary.rejected += 1
+                            summary.rejections.append((item.source_file, read.error))
+                            bar.clear()
+                            warn(f"warning: rejected {item.source_file}: {read.error}")
+                        summary.bytes_read += read.decompressed_bytes
+                        pending_bytes += read.decompressed_bytes
+                        if pending_bytes >= options.commit_bytes:
+                            store.commit()
+                            pending_bytes = written_bytes = 0
+                    if pending_bytes - written_bytes >= WRITE_BYTES:
+                        store.write()
+                        written_bytes = pending_bytes
+                    done = summary.loaded + summary.skipped + summary.rejected
+                    bar.set_postfix_str(f"file {done:,}/{to_read.seen:,}", refresh=False)
+                    bar.update(sum(item.size_bytes for item, _ in tasks))
+                store.commit()
+                store.close()
+            except BaseException:
+                store.rollback()
+                raise
         finally:
-            bar.close()
+            connection.close()
     finally:
-        connection.close()
+        listing.close()
+        bar.close()
+        close_archives()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _collect(paths: Iterable[str]) -> list[InputFile]:
-    items: list[InputFile] = []
-    for path in paths:
-        items.extend(iter_input_files(path))
-    return items
+class _Listing:
+    """Every file behind ``paths`` in order, listed by a child process started at once, while
+    the caller opens the database and reads what it holds: a large tree takes seconds to list,
+    and on a thread of this process its Python would hold the GIL that DuckDB's writes need.
+    The pipe holds a few lists ahead at most."""
+
+    def __init__(self, paths: list[str]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_list, args=(paths, sender, os.getpid()), name="list-input",
+                                        daemon=True)
+        self._process.start()
+        sender.close()
+
+    def __iter__(self) -> Iterator[InputFile]:
+        while (files := self._receiver.recv()) is not None:
+            if isinstance(files, BaseException):
+                raise files
+            yield from files
+
+    def close(self) -> None:
+        self._receiver.close()
+        self._process.kill()
+        self._process.join()
 
 
-@dataclass
-class FileRead:
-    """One file read by a worker thread: its events, or why it was skipped or rejected."""
+def _list(paths: list[str], sender: Connection, parent: int) -> None:
+    """The listing process: lists of WALK_CHUNK files, then None (or the error that stopped it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the loader, which stops this process
+    die_with(parent)
+    try:
+        files: list[InputFile] = []
+        for path in paths:
+            for item in iter_input_files(path):
+                files.append(item)
+                if len(files) == WALK_CHUNK:
+                    sender.send(files)
+                    files = []
+        sender.send(files)
+        sender.send(None)
+    except BaseException as error:  # handed to the caller
+        sender.send(error)
 
-    item: InputFile
-    facts: FileFacts
-    events: EventSlice | None  # None: too big to hold, the main thread streams it
-    skipped: bool = False
-    error: str | None = None
 
+class _ToRead:
+    """The listed files in groups to read: files known unchanged by their size and date are
+    counted as skipped here, never opened nor queued."""
 
-NO_EVENTS = EventSlice(None, 0, 0)
+    def __init__(self, listed: Iterator[InputFile], known: dict[str, KnownFile], options: Options,
+                 summary: Summary, bar: tqdm) -> None:
+        self._listed = listed
+        self._known = known
+        self._options = options
+        self._summary = summary
+        self._bar = bar
+        self.seen = 0  # files listed so far
+
+    def groups(self) -> Iterator[list[Task]]:
+        """Consecutive files in groups of about GROUP_BYTES (as stored) or GROUP_FILES files."""
+        group: list[Task] = []
+        size = 0
+        for item in self._listed:
+            self.seen += 1
+            self._bar.total += item.size_bytes
+            previous = self._known.get(item.source_file)
+            if previous is not None and self._options.retry_rejected and previous.status == "rejected":
+                previous = None
+            if previous is not None and not self._options.rehash and previous.is_unchanged(item.fingerprint()):
+                self._summary.skipped += 1
+                self._summary.skipped_unread += 1
+                self._bar.update(item.size_bytes)
+                continue
+            # A file already seen whose size or date changed (or any, with --rehash) is skipped
+            # when its sha256 is unchanged. Another size is another file: no need to hash it.
+            same_size = previous is not None and item.size_bytes == previous.size_bytes
+            group.append((item, previous.sha256 if same_size else None))
+            size += item.size_bytes
+            if size >= GROUP_BYTES or len(group) >= GROUP_FILES:
+                yield group
+                group, size = [], 0
+        if group:
+            yield group
 
 
 def _trusted_fingerprint(item: InputFile, started_ns: int) -> Fingerprint | None:
@@ -171,140 +253,46 @@ def _trusted_fingerprint(item: InputFile, started_ns: int) -> Fingerprint | None
     return item.fingerprint()
 
 
-def _is_known_unchanged(item: InputFile, known: dict[str, KnownFile], options: Options) -> bool:
-    """A file already seen whose size and date (zip member: size, CRC-32 and date) are those recorded."""
-    previous = known.get(item.source_file)
-    if previous is None or (options.retry_rejected and previous.status == "rejected"):
-        return False
-    return previous.is_unchanged(item.fingerprint())
-
-
-def _read_group(items: list[InputFile], known: dict[str, KnownFile], options: Options) -> list[FileRead]:
-    """Read a few consecutive files in a worker thread and cut their events in one vectorised pass
-    (the GIL is free while it decompresses and while Arrow cuts). A file that would take the
-    group's held text past GROUP_HELD_BYTES is left for the main thread to stream."""
-    reads: list[FileRead] = []
-    held: list[tuple[FileRead, list[Segment]]] = []
-    held_bytes = 0
-    for item in items:
-        if held_bytes > GROUP_HELD_BYTES:
-            reads.append(FileRead(item, FileFacts(), None))
-            continue
-        read, segments = _read_file(item, known, options)
-        reads.append(read)
-        if segments:
-            held.append((read, segments))
-            held_bytes += read.facts.decompressed_bytes
-    if held:
-        buffer = b"\n".join(segment.text for _, segments in held for segment in segments) + b"\n"
-        parts = [Part(index, read.facts.line_count) for index, (read, _) in enumerate(held)]
-        batch, ranges = cut_events(buffer, parts, [read.item.source_file for read, _ in held])
-        for (read, _), where in zip(held, ranges):
-            read.events = EventSlice(batch, where.start, where.stop)
-    return reads
-
-
-def _read_file(item: InputFile, known: dict[str, KnownFile], options: Options) -> tuple[FileRead, list[Segment]]:
-    """Read a whole (not too big) file: its lines, or why it is skipped or rejected."""
+def _stream_file(item: InputFile, store: RawStore, options: Options) -> FileRead:
+    """Read a big file again in the main process, cutting and writing its events as it goes."""
     facts = FileFacts()
-    previous = known.get(item.source_file)
-    if previous is not None and not (options.retry_rejected and previous.status == "rejected"):
-        # A file already seen whose size or date changed (or any, with --rehash) is skipped when
-        # its sha256 is unchanged. Another size is another file: no need to hash it first.
-        if item.size_bytes == previous.size_bytes and sha256_of(item) == previous.sha256:
-            return FileRead(item, facts, NO_EVENTS, skipped=True), []
-    segments: list[Segment] = []
-    held = 0
-    reader = read_segments(item, facts, options.limits)
+    cutter = StreamCutter(item.source_file)
     try:
-        for segment in reader:
-            segments.append(segment)
-            held += len(segment.text)
-            if held > PREFETCH_BYTES:
-                reader.close()
-                return FileRead(item, FileFacts(), None), []
-    except RejectedFile as rejection:
-        return FileRead(item, facts, NO_EVENTS, error=str(rejection)), []
-    except OSError as failure:
-        return FileRead(item, facts, NO_EVENTS, error=f"cannot read the file: {failure}"), []
-    return FileRead(item, facts, NO_EVENTS), segments
-
-
-def _stream_file(read: FileRead, store: RawStore, options: Options) -> FileRead:
-    """Read a big file again in the main thread, cutting and writing its events as it goes."""
-    facts = FileFacts()
-    cutter = StreamCutter(read.item.source_file)
-    try:
-        for segment in read_segments(read.item, facts, options.limits):
+        for segment in read_segments(item, facts, options.limits):
             for batch in cutter.feed(segment.text):
-                store.add_events(EventSlice(batch, 0, batch.num_rows))
-            if store.buffered_bytes >= PREFETCH_BYTES:
-                store.spill(read.item.source_file)
+                store.add_events(batch, 0, batch.num_rows)
+            store.write(unfinished=item.source_file)
         for batch in cutter.finish():
-            store.add_events(EventSlice(batch, 0, batch.num_rows))
+            store.add_events(batch, 0, batch.num_rows)
     except RejectedFile as rejection:
-        return FileRead(read.item, facts, NO_EVENTS, error=str(rejection))
+        return file_read("rejected", facts, str(rejection))
     except OSError as failure:
-        return FileRead(read.item, facts, NO_EVENTS, error=f"cannot read the file: {failure}")
-    return FileRead(read.item, facts, NO_EVENTS)
+        return file_read("rejected", facts, f"cannot read the file: {failure}")
+    return file_read("held", facts)
 
 
-def _store_file(read: FileRead, store: RawStore, known: dict[str, KnownFile], loaded_by_sha: dict[str, str],
-                fingerprint: Fingerprint | None, options: Options) -> FileRead:
-    """Write one file read into the store's open transaction; return the final outcome."""
-    source_file = read.item.source_file
-    store.begin_file(source_file, replaces_existing=source_file in known)
-    if read.events is None:
-        read = _stream_file(read, store, options)
-    else:
-        store.add_events(read.events)
+def _end_file(item: InputFile, read: FileRead, store: RawStore, loaded_by_sha: dict[str, str],
+              fingerprint: Fingerprint | None) -> FileRead:
+    """Record one file in the store's open transaction (a second copy of loaded bytes is
+    rejected); return the final outcome."""
+    source_file = item.source_file
     error = read.error
     if error is None:
-        twin = loaded_by_sha.get(read.facts.sha256)
+        twin = loaded_by_sha.get(read.sha256)
         if twin is not None and twin != source_file:
             error = f"same bytes as {twin}, already loaded; its lines are counted once"
         else:
-            loaded_by_sha[read.facts.sha256] = source_file
+            loaded_by_sha[read.sha256] = source_file
     store.end_file(
         source_file,
-        sha256=read.facts.sha256,
-        size_bytes=read.item.size_bytes,
-        line_count=read.facts.line_count,
+        sha256=read.sha256,
+        size_bytes=item.size_bytes,
+        line_count=read.line_count,
         error=error,
-        has_invalid_utf8=read.facts.has_invalid_utf8,
+        has_invalid_utf8=read.has_invalid_utf8,
         fingerprint=fingerprint,
     )
-    read.error = error
-    return read
-
-
-def _groups(items: list[InputFile]) -> Iterator[list[InputFile]]:
-    """Consecutive files in groups of about GROUP_BYTES (as stored) or GROUP_FILES files."""
-    group: list[InputFile] = []
-    size = 0
-    for item in items:
-        group.append(item)
-        size += item.size_bytes
-        if size >= GROUP_BYTES or len(group) >= GROUP_FILES:
-            yield group
-            group, size = [], 0
-    if group:
-        yield group
-
-
-def _reads_in_order(items: list[InputFile], known: dict[str, KnownFile], options: Options) -> Iterator[FileRead]:
-    """Read groups of files on worker threads, a bounded window ahead, yielding files in input order."""
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="read") as pool:
-        window: deque[Future[list[FileRead]]] = deque()
-        upcoming = _groups(items)
-        for group in itertools.islice(upcoming, READ_AHEAD):
-            window.append(pool.submit(_read_group, group, known, options))
-        while window:
-            reads = window.popleft().result()
-            following = next(upcoming, None)
-            if following is not None:
-                window.append(pool.submit(_read_group, following, known, options))
-            yield from reads
+    return read if error is read.error else read._replace(error=error)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,4 @@
-"""Cut decompressed log text into CloudWatch events, vectorised (pyarrow.compute).
+"""Cut decompressed log text into CloudWatch events, vectorised (numpy).
 
 An event starts at a line that begins with an ingestion timestamp
 ``YYYY-MM-DDTHH:MM:SS.mmmZ`` and a space (the 25 bytes of ``SHAPE``; dbt's
@@ -9,19 +9,20 @@ file's ``\\r`` kept, the exporter's empty line after each event kept).
 
 The work is done over the bytes of many files at once, never in a Python
 loop per line or per event: the positions of ``\\n`` give the line starts;
-the 25 bytes at each line start are checked against the timestamp shape with
-gathers (``take``) that drop non-matching candidates as they go (the space at
-byte 24 and the ``Z`` at byte 23 first, which already rules out almost every
-continuation and empty line); the event rows are ranges of line starts, and
-their text is one ``binary_slice`` of the buffer (which drops the ``\\n``
-that separates an event from the next). Everything runs in Arrow's C++ with
-the GIL released, so the loader's worker threads cut in parallel.
+the lines whose bytes 23 and 24 are the ``Z`` and the space (which already
+rules out almost every continuation and empty line) have their first 25 bytes
+gathered and compared with the shape in one step; the event rows are ranges
+of line starts, and their text one ``binary_slice`` of the buffer (which drops
+the ``\\n`` that separates an event from the next). A few dozen numpy calls per
+buffer of a few MB: about 1 GB/s, where the same steps in pyarrow.compute ran at
+~250 MB/s, most of it the fixed cost of each of their ~120 calls.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -38,30 +39,10 @@ EVENT_SCHEMA = pa.schema(
 )
 EVENT_COLUMNS = tuple(EVENT_SCHEMA.names)
 
-_LF = pa.scalar(ord("\n"), pa.uint8())
-_DIGIT_LOW, _DIGIT_HIGH = pa.scalar(ord("0"), pa.uint8()), pa.scalar(ord("9"), pa.uint8())
-# byte offset in the line -> the byte it must be (None: any digit); space and 'Z' first
-_CHECKS = sorted(
-    ((offset, None if byte == ord("0") else pa.scalar(byte, pa.uint8())) for offset, byte in enumerate(SHAPE)),
-    key=lambda check: (check[1] is None, -check[0]),
-)
-_OFFSETS = {offset: pa.scalar(offset, pa.int64()) for offset in range(len(SHAPE))}
-_ONE = pa.scalar(1, pa.int64())
-
-
-@dataclass(frozen=True)
-class EventSlice:
-    """Rows ``start`` to ``stop`` of a batch of events: one file's events."""
-
-    batch: pa.RecordBatch | None
-    start: int
-    stop: int
-
-    def text_bytes(self) -> int:
-        if self.batch is None or self.stop <= self.start:
-            return 0
-        offsets = large_offsets(self.batch.column(EVENT_COLUMNS.index("event_text")))
-        return offsets[self.stop].as_py() - offsets[self.start].as_py()
+_LF = ord("\n")
+_SHAPE_LOW = np.frombuffer(SHAPE, np.uint8)
+_SHAPE_SPAN = np.frombuffer(SHAPE.replace(b"0", b"9"), np.uint8) - _SHAPE_LOW  # 9 for a digit, else 0
+_Z_AT, _SPACE_AT = SHAPE.index(b"Z"), len(SHAPE) - 1
 
 
 def large_offsets(strings: pa.Array) -> pa.Array:
@@ -102,94 +83,83 @@ def cut_events(buffer: bytes, parts: list[Part], names: list[str]) -> tuple[pa.R
 
     Returns one batch of rows in buffer order (schema ``EVENT_SCHEMA``) and, per
     part, the range of its rows. A part that ``continues`` and does not start with
-    a timestamp has its leading lines reported as a head, not as a row.
+    a timestamp has its leading lines reported as a head, not as a row. ``names``:
+    the file name of each part (the ``source_file`` of its rows).
     """
     size = len(buffer)
-    data = pa.Array.from_buffers(pa.uint8(), size, [None, pa.py_buffer(buffer)])
-    line_ends = pc.indices_nonzero(pc.equal(data, _LF)).cast(pa.int64())
+    data = np.frombuffer(buffer, np.uint8)
+    line_ends = np.flatnonzero(data == _LF)
     line_total = len(line_ends)
-    if line_total != sum(part.line_count for part in parts) or (size and buffer[-1:] != b"\n"):
+    line_counts = np.array([part.line_count for part in parts], np.int64)
+    if line_total != line_counts.sum() or (size and buffer[-1:] != b"\n"):
         raise ValueError("cut_events: the buffer does not hold the parts' lines, each ended by a line feed")
-    line_starts = pa.concat_arrays([pa.array([0], pa.int64()), pc.add(line_ends.slice(0, line_total - 1), _ONE)])
-    timestamp_lines = _timestamp_lines(data, line_starts, size)
+    line_starts = np.empty(line_total, np.int64)
+    line_starts[:1] = 0
+    line_starts[1:] = line_ends[:-1] + 1
+    timestamp_lines = _timestamp_lines(data, line_starts)
 
-    part_first_line = pa.array(_running_starts(part.line_count for part in parts), pa.int64())
-    forced = [first for first, part in zip(part_first_line.to_pylist(), parts) if not part.continues]
-    boundaries = timestamp_lines
-    if forced:
-        boundaries = pc.unique(pa.concat_arrays([pa.array(forced, pa.int64()), timestamp_lines]))
-        boundaries = pc.take(boundaries, pc.sort_indices(boundaries))
+    part_first_line = np.cumsum(line_counts) - line_counts
+    continues = np.array([part.continues for part in parts], bool)
+    is_timestamped = np.zeros(line_total, bool)
+    is_timestamped[timestamp_lines] = True
+    is_boundary = is_timestamped.copy()
+    is_boundary[part_first_line[~continues]] = True
+    boundaries = np.flatnonzero(is_boundary)
     event_total = len(boundaries)
 
-    part_of = pc.subtract(pc.search_sorted(part_first_line, boundaries, side="right"), _ONE)
-    is_timestamped = pc.is_in(boundaries, value_set=timestamp_lines)
-    stamped_so_far = pc.cumulative_sum(is_timestamped.cast(pa.int64()))
-    stamped_before_part = pc.search_sorted(timestamp_lines, part_first_line, side="left")
-    events_before = pa.array([part.events_before for part in parts], pa.int64())
-    event_number = pc.add(
-        pc.subtract(stamped_so_far, pc.take(stamped_before_part, part_of)), pc.take(events_before, part_of)
-    )
-    first_line_number = pa.array([part.first_line_number for part in parts], pa.int64())
-    line_number = pc.add(pc.subtract(boundaries, pc.take(part_first_line, part_of)), pc.take(first_line_number, part_of))
-    next_boundary = pa.concat_arrays([boundaries, pa.array([line_total], pa.int64())]).slice(1)
-    line_count = pc.subtract(next_boundary, boundaries)
-    last_line_number = pc.subtract(pc.add(line_number, line_count), _ONE)
+    part_of = np.searchsorted(part_first_line, boundaries, side="right") - 1
+    stamped_so_far = np.cumsum(is_timestamped[boundaries])
+    stamped_before_part = np.searchsorted(timestamp_lines, part_first_line, side="left")
+    events_before = np.array([part.events_before for part in parts], np.int64)
+    event_number = stamped_so_far - stamped_before_part[part_of] + events_before[part_of]
+    first_line_number = np.array([part.first_line_number for part in parts], np.int64)
+    line_number = boundaries - part_first_line[part_of] + first_line_number[part_of]
+    line_count = np.diff(boundaries, append=line_total)
+    last_line_number = line_number + line_count - 1
 
-    # Each event's bytes run from its first line's start to the next event's start
-    # (or the buffer's end): its lines plus one "\n", which binary_slice drops.
-    offsets = pa.concat_arrays([pc.take(line_starts, boundaries), pa.array([size], pa.int64())])
+    # Each event's bytes run from its first line's start to the next event's start (or the
+    # buffer's end): its lines plus one "\\n", which binary_slice drops (one copy, in Arrow).
+    offsets = np.append(line_starts[boundaries], size)
     with_line_feed = pa.Array.from_buffers(
-        pa.large_binary(), event_total, [None, offsets.buffers()[1], pa.py_buffer(buffer)]
+        pa.large_binary(), event_total, [None, pa.py_buffer(offsets), pa.py_buffer(buffer)]
     )
     event_text = pc.binary_slice(with_line_feed, 0, -1).view(pa.large_string())
-    source_file = pa.DictionaryArray.from_arrays(
-        part_of.cast(pa.int32()) if event_total else pa.array([], pa.int32()), pa.array(names, pa.string())
-    )
+    source_file = pa.DictionaryArray.from_arrays(pa.array(part_of.astype(np.int32)), pa.array(names, pa.string()))
     batch = pa.RecordBatch.from_arrays(
-        [source_file, event_number, line_number, last_line_number, line_count, event_text], schema=EVENT_SCHEMA
+        [source_file, pa.array(event_number), pa.array(line_number), pa.array(last_line_number),
+         pa.array(line_count), event_text],
+        schema=EVENT_SCHEMA,
     )
     return batch, _part_ranges(parts, part_first_line, boundaries, line_starts, line_total, size)
 
 
-def _timestamp_lines(data: pa.Array, line_starts: pa.Array, size: int) -> pa.Array:
+def _timestamp_lines(data: np.ndarray, line_starts: np.ndarray) -> np.ndarray:
     """Indices of the lines that begin with the 25 bytes of SHAPE."""
-    room = pc.search_sorted(line_starts, pa.scalar(size - len(SHAPE), pa.int64()), side="right").as_py()
-    candidates = line_starts.slice(0, room)  # a line start with 25 bytes after it
-    selected = None
-    for offset, expected in _CHECKS:
-        found = pc.take(data, pc.add(candidates, _OFFSETS[offset]))
-        if expected is None:
-            matches = pc.and_(pc.greater_equal(found, _DIGIT_LOW), pc.less_equal(found, _DIGIT_HIGH))
-        else:
-            matches = pc.equal(found, expected)
-        keep = pc.indices_nonzero(matches)
-        selected = keep if selected is None else pc.take(selected, keep)
-        candidates = pc.take(candidates, keep)
-    return selected.cast(pa.int64())
+    room = int(np.searchsorted(line_starts, len(data) - len(SHAPE), side="right"))  # lines with 25 bytes after their start
+    if not room:
+        return np.empty(0, np.int64)
+    starts = line_starts[:room]
+    candidates = np.flatnonzero((data[starts + _SPACE_AT] == SHAPE[_SPACE_AT]) & (data[starts + _Z_AT] == SHAPE[_Z_AT]))
+    heads = np.lib.stride_tricks.sliding_window_view(data, len(SHAPE))[starts[candidates]]  # their 25 bytes, one row each
+    return candidates[((heads - _SHAPE_LOW) <= _SHAPE_SPAN).all(axis=1)]  # uint8: below LOW wraps past the span
 
 
-def _running_starts(counts) -> list[int]:
-    starts, total = [], 0
-    for count in counts:
-        starts.append(total)
-        total += count
-    return starts
-
-
-def _part_ranges(parts: list[Part], part_first_line: pa.Array, boundaries: pa.Array, line_starts: pa.Array,
+def _part_ranges(parts: list[Part], part_first_line: np.ndarray, boundaries: np.ndarray, line_starts: np.ndarray,
                  line_total: int, size: int) -> list[PartEvents]:
-    firsts = pc.search_sorted(boundaries, part_first_line, side="left").to_pylist() + [len(boundaries)]
-    first_lines = part_first_line.to_pylist() + [line_total]
+    firsts = np.searchsorted(boundaries, part_first_line, side="left").tolist() + [len(boundaries)]
+    if not any(part.continues for part in parts):
+        return [PartEvents(firsts[index], firsts[index + 1], 0, 0) for index in range(len(parts))]
+    first_lines = part_first_line.tolist() + [line_total]
     ranges = []
     for index, part in enumerate(parts):
         start, stop = firsts[index], firsts[index + 1]
         head_lines = head_bytes = 0
         if part.continues:
-            head_end_line = boundaries[start].as_py() if start < stop else first_lines[index + 1]
+            head_end_line = int(boundaries[start]) if start < stop else first_lines[index + 1]
             head_lines = head_end_line - first_lines[index]
             if head_lines:
-                begin = line_starts[first_lines[index]].as_py()
-                end = line_starts[head_end_line].as_py() if head_end_line < line_total else size
+                begin = int(line_starts[first_lines[index]])
+                end = int(line_starts[head_end_line]) if head_end_line < line_total else size
                 head_bytes = end - begin
         ranges.append(PartEvents(start, stop, head_lines, head_bytes))
     return ranges

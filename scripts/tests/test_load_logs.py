@@ -356,22 +356,27 @@ def test_changed_file_replaces_its_rows(tree: Path, tmp_path: Path) -> None:
 
 
 class OpenCounter:
-    """Counts every opening of an input file (folder file or zip member) by the loader."""
+    """Counts every opening of an input file (folder file or zip member) by the loader, in any of
+    its processes: the worker processes are forked from this one, patch included, and write to
+    the same log."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.opened: list[str] = []
-        original_opener, original_member_opener = inputs._opener, inputs._zip_member_opener
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+        self._log = log
+        original_open = inputs.open_input
 
-        def opener(path: str | Path):
-            open_file = original_opener(path)
-            return lambda: (self.opened.append(os.path.basename(path)), open_file())[1]
+        def counting_open(item: inputs.InputFile):
+            with open(log, "a") as out:
+                out.write((item.member or os.path.basename(item.path)) + "\n")
+            return original_open(item)
 
-        def member_opener(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
-            open_member = original_member_opener(archive, info)
-            return lambda: (self.opened.append(info.filename), open_member())[1]
+        monkeypatch.setattr(inputs, "open_input", counting_open)
 
-        monkeypatch.setattr(inputs, "_opener", opener)
-        monkeypatch.setattr(inputs, "_zip_member_opener", member_opener)
+    @property
+    def opened(self) -> list[str]:
+        return sorted(self._log.read_text().splitlines()) if self._log.exists() else []
+
+    def clear(self) -> None:
+        self._log.unlink(missing_ok=True)
 
 
 def fingerprints_of(database: Path) -> dict[str, tuple]:
@@ -387,7 +392,7 @@ def test_unchanged_file_is_skipped_without_being_read(tree: Path, tmp_path: Path
         ((tree / STREAM / name).stat().st_size, OLD_MTIME_NS, None, None) for name in ("000000.gz", "000001.gz")
     }
     before = (lines_of(database), table(database, "select * from raw.log_files order by all"))
-    counter = OpenCounter(monkeypatch)
+    counter = OpenCounter(monkeypatch, tmp_path / "opened.txt")
     summary = load_paths([str(tree)], str(database))
     assert (summary.loaded, summary.skipped, summary.skipped_unread, summary.bytes_read) == (0, 2, 2, 0)
     assert counter.opened == [], "a file with the size and date it was loaded with is not opened"
@@ -401,14 +406,14 @@ def test_touched_file_with_the_same_bytes_is_hashed_once_then_known(tree: Path, 
     before = lines_of(database)
     touched = tree / STREAM / "000000.gz"
     age(touched, mtime_ns=OLD_MTIME_NS + 60_000_000_123)
-    counter = OpenCounter(monkeypatch)
+    counter = OpenCounter(monkeypatch, tmp_path / "opened.txt")
     summary = load_paths([str(tree)], str(database))
     assert (summary.loaded, summary.skipped, summary.skipped_unread) == (0, 2, 1)
     assert counter.opened == ["000000.gz"], "only the touched file is read, to compare its sha256"
     assert lines_of(database) == before, "same bytes: its rows stay as they were"
     assert fingerprints_of(database)[f"{STREAM}/000000.gz"][1] == OLD_MTIME_NS + 60_000_000_123, \
         "its new date is recorded"
-    counter.opened.clear()
+    counter.clear()
     assert load_paths([str(tree)], str(database)).skipped_unread == 2
     assert counter.opened == [], "after that the touched file is known by its size and date"
 
@@ -443,11 +448,11 @@ def test_rehash_reads_every_file_and_finds_a_change_that_kept_size_and_date(
     age(log)
     assert load_paths([str(folder), str(tree)], str(database)).skipped_unread == 3, \
         "without --rehash size and date are trusted (the documented limit)"
-    counter = OpenCounter(monkeypatch)
+    counter = OpenCounter(monkeypatch, tmp_path / "opened.txt")
     summary = load_paths([str(folder), str(tree)], str(database), Options(rehash=True))
     assert (summary.loaded, summary.skipped, summary.skipped_unread) == (1, 2, 0)
-    assert sorted(counter.opened) == ["000000.gz", "000001.gz", "plain.log", "plain.log"], \
-        "--rehash reads every file (the changed one twice: to hash it, then to load it)"
+    assert counter.opened == ["000000.gz", "000001.gz", "plain.log"], \
+        "--rehash reads every file, once: a small file is hashed and loaded from the same bytes"
     assert ("plain.log", 1, "2024-02-13T10:00:00.000Z END RequestId: r-2") in lines_of(database)
     result = run_loader("--rehash", str(folder), str(tree), database=database)
     assert result.returncode == 0 and "files loaded 0, skipped (already loaded) 3" in result.stdout, result.stdout
@@ -468,11 +473,11 @@ def test_zip_members_are_known_by_size_crc_and_date(tmp_path: Path, monkeypatch:
     ((crc, date_time),) = {row[2:] for name, row in fingerprints_of(database).items() if name == "logs/a.log"}
     assert (crc, date_time) == (zipfile.ZipFile(archive).getinfo("logs/a.log").CRC, "2024-02-13 10:00:00")
     write_archive(b"2024-02-13T10:00:00.000Z END RequestId: r-3\n")  # same size and date, other bytes
-    counter = OpenCounter(monkeypatch)
+    counter = OpenCounter(monkeypatch, tmp_path / "opened.txt")
     summary = load_paths([str(archive)], str(database))
     assert (summary.loaded, summary.skipped_unread) == (1, 1)
-    assert counter.opened == ["logs/b.log", "logs/b.log"], \
-        "the unchanged member is not read; the changed one (CRC-32) is hashed, then loaded"
+    assert counter.opened == ["logs/b.log"], \
+        "the unchanged member is not read; the changed one (CRC-32) is hashed and loaded from one read"
     assert [line for _, _, line in lines_of(database)][-1] == "2024-02-13T10:00:00.000Z END RequestId: r-3"
 
 
@@ -483,7 +488,7 @@ def test_a_file_modified_just_before_the_run_is_hashed_again_next_time(tmp_path:
     database = tmp_path / "db.duckdb"
     load_paths([str(folder)], str(database))
     assert fingerprints_of(database)["fresh.gz"][1] is None, "a date this recent is not recorded"
-    counter = OpenCounter(monkeypatch)
+    counter = OpenCounter(monkeypatch, tmp_path / "opened.txt")
     summary = load_paths([str(folder)], str(database))
     assert (summary.skipped, summary.skipped_unread, counter.opened) == (1, 0, ["fresh.gz"])
 
@@ -495,10 +500,10 @@ def test_a_database_of_an_older_loader_gets_the_new_columns(tree: Path, tmp_path
     with duckdb.connect(str(database)) as connection:
         for column in ("mtime_ns", "zip_crc32", "zip_date_time"):
             connection.execute(f"alter table raw.log_files drop column {column}")
-    counter = OpenCounter(monkeypatch)
+    counter = OpenCounter(monkeypatch, tmp_path / "opened.txt")
     summary = load_paths([str(tree)], str(database))
     assert (summary.loaded, summary.skipped, summary.skipped_unread) == (0, 2, 0)
-    assert sorted(counter.opened) == ["000000.gz", "000001.gz"], "no date recorded yet: hashed once"
+    assert counter.opened == ["000000.gz", "000001.gz"], "no date recorded yet: hashed once"
     assert {row[1] for row in fingerprints_of(database).values()} == {OLD_MTIME_NS}
     assert load_paths([str(tree)], str(database)).skipped_unread == 2
 
