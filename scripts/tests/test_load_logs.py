@@ -696,10 +696,26 @@ def test_line_limit_rejects_a_runaway_line(tmp_path: Path) -> None:
     assert "a line longer than 1 MB" in error
 
 
-def test_the_loader_and_dbt_default_to_the_same_memory_limit() -> None:
-    """profiles.yml cannot import the loader's constant: the two defaults are kept equal here."""
-    from logloader.store import DEFAULT_MEMORY_LIMIT
+def test_the_loader_and_dbt_default_to_the_same_duckdb_settings() -> None:
+    """profiles.yml cannot import the loader's constants: the two defaults are kept equal here."""
+    from logloader.store import DEFAULT_DISABLED_COMPRESSION, DEFAULT_MEMORY_LIMIT
 
     profiles = (Path(__file__).resolve().parents[2] / "profiles.yml").read_text()
-    defaults = re.findall(r"env_var\('BALANCE_SYNC_MEMORY_LIMIT', '([^']+)'\)", profiles)
-    assert defaults == [DEFAULT_MEMORY_LIMIT]
+    for variable, default in (("BALANCE_SYNC_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
+                              ("BALANCE_SYNC_DISABLED_COMPRESSION", DEFAULT_DISABLED_COMPRESSION)):
+        assert re.findall(rf"env_var\('{variable}', '([^']*)'\)", profiles) == [default], variable
+
+
+def test_the_loader_leaves_out_fsst_unless_told_otherwise(tmp_path: Path, monkeypatch) -> None:
+    """FSST is off by default (faster writes of the log text); an empty variable turns it on, as in dbt."""
+    from logloader.store import connect
+
+    setting = "select current_setting('disabled_compression_methods')"
+    monkeypatch.delenv("BALANCE_SYNC_DISABLED_COMPRESSION", raising=False)
+    connection = connect(str(tmp_path / "default.duckdb"), 0.0)
+    assert connection.execute(setting).fetchone()[0].lower() == "fsst"
+    connection.close()
+    monkeypatch.setenv("BALANCE_SYNC_DISABLED_COMPRESSION", "")
+    connection = connect(str(tmp_path / "all.duckdb"), 0.0)
+    assert connection.execute(setting).fetchone() == ("",)
+    connection.close()
