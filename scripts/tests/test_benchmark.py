@@ -29,3 +29,18 @@ def test_peak_memory_is_reported_in_million_byte_megabytes(tmp_path) -> None:
     assert code == 0
     # the interpreter itself adds some tens of MB on top of what the child holds
     assert held / 1e6 <= peak_mb <= held / 1e6 + 60, peak_mb
+
+
+def test_peak_memory_counts_every_process_of_the_stage(tmp_path) -> None:
+    """Two children holding 150 * 10^6 bytes each at the same time are reported at about 300 MB,
+    not at the 150 MB of the larger one."""
+    import sys
+
+    held = 150_000_000
+    child = (f"import time; block = bytearray({held}); block[::4096] = b'x' * len(block[::4096]); "
+             "time.sleep(1.5)")
+    parent = (f"import subprocess, sys; children = [subprocess.Popen([sys.executable, '-c', {child!r}]) "
+              "for _ in range(2)]; [c.wait() for c in children]")
+    _, peak_mb, code = benchmark.run_measured([sys.executable, "-c", parent], {}, tmp_path / "log.txt")
+    assert code == 0
+    assert 2 * held / 1e6 <= peak_mb <= 2 * held / 1e6 + 120, peak_mb
