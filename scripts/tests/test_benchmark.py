@@ -38,7 +38,7 @@ def test_peak_memory_counts_every_process_of_the_stage(tmp_path) -> None:
 
     held = 150_000_000
     child = (f"import time; block = bytearray({held}); block[::4096] = b'x' * len(block[::4096]); "
-             "time.sleep(1.5)")
+             "time.sleep(2.5)")
     parent = (f"import subprocess, sys; children = [subprocess.Popen([sys.executable, '-c', {child!r}]) "
               "for _ in range(2)]; [c.wait() for c in children]")
     _, peak_mb, code = benchmark.run_measured([sys.executable, "-c", parent], {}, tmp_path / "log.txt")
