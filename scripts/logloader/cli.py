@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection
 
 from tqdm import tqdm
 
-from .errors import InputNotFound, LoaderError, RejectedFile
+from .errors import HelperStopped, InputNotFound, LoaderError, RejectedFile
 from .events import StreamCutter
 from .inputs import InputFile, check_exists, close_archives, iter_input_files
 from .reader import MEGABYTE, FileFacts, Limits, read_segments
@@ -177,7 +177,13 @@ class _Listing:
         sender.close()
 
     def __iter__(self) -> Iterator[InputFile]:
-        while (files := self._receiver.recv()) is not None:
+        while True:
+            try:
+                files = self._receiver.recv()
+            except EOFError as error:  # the process ended without its closing None
+                raise HelperStopped("the process listing the input") from error
+            if files is None:
+                return
             if isinstance(files, BaseException):
                 raise files
             yield from files

@@ -17,3 +17,14 @@ class InputNotFound(LoaderError):
 
 class DatabaseBusy(LoaderError):
     """Another process holds the DuckDB file."""
+
+
+class HelperStopped(LoaderError):
+    """A process the loader started (the listing, or a worker reading files) ended before
+    its work was done: killed, or out of memory. What was committed is kept."""
+
+    def __init__(self, process: str) -> None:
+        super().__init__(
+            f"{process} ended unexpectedly (killed, or out of memory?); "
+            "the files committed so far are kept: run the loader again to load the rest"
+        )

@@ -18,12 +18,13 @@ import signal
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import pyarrow as pa
 
-from .errors import RejectedFile
+from .errors import HelperStopped, RejectedFile
 from .events import Part, cut_events
 from .inputs import InputFile
 from .reader import FileFacts, Limits, read_small, read_whole, sha256_of
@@ -143,7 +144,10 @@ def reads_in_order(groups: Iterator[list[Task]], settings: ReadSettings, read_ah
             window.append((group, pool.submit(read_group, group, settings)))
         while window:
             group, future = window.popleft()
-            read = future.result()
+            try:
+                read = future.result()
+            except BrokenProcessPool as error:
+                raise HelperStopped("a worker process reading the files") from error
             following = next(groups, None)
             if following is not None:
                 window.append((following, pool.submit(read_group, following, settings)))

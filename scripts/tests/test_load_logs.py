@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logloader import cli, events, inputs, reader, store
+from logloader import cli, events, inputs, reader, store, workers
 from logloader.cli import Options, load_paths
-from logloader.errors import DatabaseBusy
+from logloader.errors import DatabaseBusy, HelperStopped
 from logloader.reader import MEGABYTE, Limits
 
 REPO = Path(__file__).resolve().parents[2]
@@ -653,6 +653,27 @@ def test_killed_loader_leaves_whole_files_and_a_rerun_matches(tmp_path: Path) ->
     assert run_loader(str(root), database=killed).returncode == 0
     assert events_of(killed) == events_of(reference)
     assert files_of(killed) == files_of(reference)
+
+
+def _end_at_once(*_arguments: object) -> None:
+    """Stands in for a helper process's work: the process ends as if killed."""
+    os._exit(1)
+
+
+@pytest.mark.parametrize(("module", "function", "process"), [
+    (cli, "_list", "the process listing the input"),
+    (workers, "read_group", "a worker process reading the files"),
+])
+def test_a_helper_process_that_dies_gives_a_clear_error_and_a_rerun_loads_all(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: object, function: str, process: str
+) -> None:
+    database = tmp_path / "loads.duckdb"
+    with monkeypatch.context() as patched:
+        patched.setattr(module, function, _end_at_once)
+        with pytest.raises(HelperStopped, match=f"^{process} ended unexpectedly .* run the loader again"):
+            load_paths([str(tree)], str(database))
+    assert table(database, "select count(*) from raw.log_files") == [(0,)]
+    assert load_paths([str(tree)], str(database)).loaded == 2
 
 
 @pytest.mark.sample
