@@ -159,8 +159,33 @@ export async function columnValues(table, header) {
 	return table.locator(`tr td:nth-child(${index + 1})`).allInnerTexts();
 }
 
-/** Picks an option of an Evidence Dropdown (its search box narrows long lists first). */
+/**
+ * Picks an option of an Evidence Dropdown (its search box narrows long lists first) and
+ * waits until the dropdown shows it. A click that lands while the virtual list re-renders
+ * can select nothing (seen once in CI: the dropdown never showed the option), so the pick
+ * is tried again, up to three times, before the test fails.
+ */
 export async function chooseDropdown(page, title, optionLabel) {
+	for (let attempt = 1; ; attempt++) {
+		await pickOption(page, title, optionLabel);
+		try {
+			await page.waitForFunction(
+				([label, expected]) =>
+					[...document.querySelectorAll('[role=combobox][aria-label]')].some(
+						(e) => e.getAttribute('aria-label') === label && e.textContent.includes(expected)
+					),
+				[title, optionLabel],
+				{ timeout: 10000 }
+			);
+			break;
+		} catch (error) {
+			if (attempt === 3) throw error;
+		}
+	}
+	await settle(page);
+}
+
+async function pickOption(page, title, optionLabel) {
 	const trigger = page.getByRole('combobox', { name: title, exact: true });
 	await trigger.click();
 	const popover = page
@@ -200,14 +225,6 @@ export async function chooseDropdown(page, title, optionLabel) {
 	}
 	await option.click();
 	if (await popover.isVisible()) await page.keyboard.press('Escape');
-	await page.waitForFunction(
-		([label, expected]) =>
-			[...document.querySelectorAll('[role=combobox][aria-label]')].some(
-				(e) => e.getAttribute('aria-label') === label && e.textContent.includes(expected)
-			),
-		[title, optionLabel]
-	);
-	await settle(page);
 }
 
 /**
