@@ -37,10 +37,12 @@
     coalesce(rtrim(rtrim(cast({{ expression }} as {{ dbt.type_string() }}), '0'), '.'), 'null')
 {%- endmacro %}
 
-{#- Half of the currency's minor unit (ISO 4217 seed), exactly, as money:
-    0.0005 for 3 decimals, 0.005 for 2; 2 decimals when the currency is
-    unknown, like the core models. -#}
-{% macro accounting_half_minor_unit(minor_unit) -%}
+{#- The tolerance of every balance rule (doc block half_minor_unit): half
+    of the currency's minor unit (ISO 4217 seed), exactly, as money: 0.0005
+    for 3 decimals, 0.005 for 2; 2 decimals when the currency is unknown.
+    Computed once per transaction in int_transactions_evaluated; every other
+    model reads that column. -#}
+{% macro half_minor_unit(minor_unit) -%}
     cast('0.' || repeat('0', coalesce({{ minor_unit }}, 2)) || '5' as {{ money_type() }})
 {%- endmacro %}
 

@@ -1,19 +1,52 @@
 {#-
-    One row per log event, classified: event type (platform line or
-    application line), request id, level, application message and its kind,
-    the event's place in its file in time order, and its batch item (the
-    `Processing message <id>` that precedes it in the same request).
+    One row per log event of every file version built so far, classified:
+    event type (platform line or application line), request id, level,
+    application message and its kind, the event's place in its file in time
+    order, and its batch item (the `Processing message <id>` that precedes it
+    in the same request).
 
     Chunks of a file are not in time order, so events are ordered by
     timestamp with the file order breaking ties (stable), and everything is
     keyed on the request id, never on position alone.
+
+    Incremental by file (dbt's delete+insert on source_file): a run
+    classifies the files whose current version (source_file, sha256) it has
+    not classified yet, and replaces any older rows of the same path. Rows of
+    a file that is no longer loaded (rejected on a reload, or retired) stay
+    here until a --full-refresh; int_log_events_current keeps only the loaded
+    versions, and every reader reads that.
 -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='source_file',
+    on_schema_change='fail',
+) }}
+
 with
+
+loaded_files as (
+
+    select source_file, log_stream, sha256
+    from {{ ref('stg_raw__log_files') }}
+    where status = 'loaded'
+    {% if is_incremental() -%}
+        and source_file || ':' || sha256 not in (
+            select distinct source_file || ':' || file_sha256 from {{ this }}
+        )
+    {%- endif %}
+
+),
 
 assembled_events as (
 
-    select * from {{ ref('int_log_events_assembled') }}
-    {{ file_local_filter() }}
+    select
+        events.*,
+        loaded_files.log_stream,
+        loaded_files.sha256 as file_sha256
+    from {{ ref('int_log_events_assembled') }} as events
+    inner join loaded_files
+        on events.source_file = loaded_files.source_file
 
 ),
 
@@ -21,6 +54,8 @@ events_split as (
 
     select
         source_file,
+        log_stream,
+        file_sha256,
         line_number,
         last_line_number,
         line_count,
@@ -163,6 +198,8 @@ final as (
     select
         md5(source_file || ':' || line_number::varchar) as event_id,
         source_file,
+        log_stream,
+        file_sha256,
         line_number,
         last_line_number,
         line_count,

@@ -8,7 +8,7 @@ log_files as (
 
 events as (
 
-    select * from {{ ref('int_log_events_classified') }}
+    select * from {{ ref('int_log_events_current') }}
 
 ),
 

@@ -5,16 +5,7 @@
     defaults: accounting_spike_threshold (3.5, robust z-score),
     accounting_spike_min_spread_ratio (0.5), accounting_spike_min_history
     (5 transactions or days), accounting_burst_seconds (1).
-
-    Incremental by user (macros/incremental_users.sql): a run replaces the
-    anomalies of the users whose accounting sequence was recomputed. The
-    usual VAT rate of a currency and the error days are statistics over
-    every user, so every run rebuilds vat_rate_off and error_spike_day whole.
 -#}
-{{ config(
-    pre_hook="{{ delete_rows_of_pending_users(\"anomaly_type in ('vat_rate_off', 'error_spike_day')\") }}",
-    post_hook="{{ clear_pending_users() }}",
-) }}
 {%- set spike_threshold = var('accounting_spike_threshold', 3.5) -%}
 {%- set spike_min_history = var('accounting_spike_min_history', 5) -%}
 {%- set spike_min_spread_ratio = var('accounting_spike_min_spread_ratio', 0.5) -%}
@@ -24,19 +15,12 @@ with
 transactions as (
 
     select * from {{ ref('int_accounting_transactions_sequenced') }}
-    {{ pending_users_filter() }}
-
-),
-
-transactions_of_every_user as (
-
-    select * from {{ ref('int_accounting_transactions_sequenced') }}
 
 ),
 
 log_events as (
 
-    select * from {{ ref('log_events') }}
+    select * from {{ ref('int_log_events_current') }}
 
 ),
 
@@ -267,7 +251,7 @@ vat_rates as (
         currency,
         count(*) as vat_transaction_count,
         cast({{ accounting_mode('round(cast(vat as double) / cast(net_amount as double), 4)') }} as decimal(10, 4)) as usual_vat_rate,
-    from transactions_of_every_user
+    from transactions
     where vat <> 0
         and net_amount <> 0
     group by currency
@@ -277,18 +261,18 @@ vat_rates as (
 vat_checked as (
 
     select
-        transactions_of_every_user.*,
+        transactions.*,
         vat_rates.usual_vat_rate,
         -- null when the product lies beyond the money type's range (flagged below)
         case
-            when abs(cast(transactions_of_every_user.net_amount as double) * cast(vat_rates.usual_vat_rate as double)) < 1e25
-                then {{ accounting_money_times_rate('transactions_of_every_user.net_amount', 'vat_rates.usual_vat_rate') }}
+            when abs(cast(transactions.net_amount as double) * cast(vat_rates.usual_vat_rate as double)) < 1e25
+                then {{ accounting_money_times_rate('transactions.net_amount', 'vat_rates.usual_vat_rate') }}
         end as usual_vat,
-    from transactions_of_every_user
+    from transactions
     inner join vat_rates
-        on transactions_of_every_user.currency = vat_rates.currency
-    where transactions_of_every_user.vat <> 0
-        or transactions_of_every_user.source = 'PAYMENT'
+        on transactions.currency = vat_rates.currency
+    where transactions.vat <> 0
+        or transactions.source = 'PAYMENT'
 
 ),
 

@@ -11,14 +11,7 @@
     unknown_balance_transaction_count and kept out of the roll-forward: a
     data finding, never a null closing. A month where no ledger transaction
     has known balances has null opening, closing and difference.
-
-    Incremental by user (macros/incremental_users.sql): a run replaces the
-    months of the users whose accounting sequence was recomputed.
 -#}
-{{ config(
-    pre_hook="{{ delete_rows_of_pending_users() }}",
-    post_hook="{{ clear_pending_users() }}",
-) }}
 with
 
 transactions as (
@@ -27,7 +20,6 @@ transactions as (
         *,
         not is_refused and has_known_balances as is_known_ledger,
     from {{ ref('int_accounting_transactions_sequenced') }}
-    {{ pending_users_filter() }}
 
 ),
 

@@ -3,34 +3,24 @@
     a refused attempt) that breaks one rule. A transaction can have several
     issues of different types; an issue type never repeats for one row of
     its source. amount_at_stake is defined per type in _accounting.yml.
-
-    Incremental by user (macros/incremental_users.sql): a run replaces the
-    issues of the users whose accounting sequence was recomputed; the
-    sync-mismatch and refused-overdraft issues come from small marts that
-    are not kept per user, so every run rebuilds those two types whole.
 -#}
-{{ config(
-    pre_hook="{{ delete_rows_of_pending_users(\"issue_type in ('sync_mismatch', 'refused_overdraft')\") }}",
-    post_hook="{{ clear_pending_users() }}",
-) }}
 with
 
 transactions as (
 
     select * from {{ ref('int_accounting_transactions_sequenced') }}
-    {{ pending_users_filter() }}
 
 ),
 
 sync_mismatches as (
 
-    select * from {{ ref('sync_mismatches') }}
+    select *, event_id as sync_mismatch_id from {{ ref('int_sync_mismatches_linked') }}
 
 ),
 
 overdrafts as (
 
-    select * from {{ ref('overdrafts') }}
+    select * from {{ ref('int_overdrafts') }}
 
 ),
 
@@ -138,11 +128,10 @@ negative_new_balances as (
 
 first_block_per_transaction_id as (
 
-    {#- every user's blocks: the refused overdrafts are rebuilt whole -#}
     select
         transaction_id,
         min(transaction_event_id) as transaction_event_id,
-    from {{ ref('int_accounting_transactions_sequenced') }}
+    from transactions
     where transaction_id in (select transaction_id from overdrafts where was_blocked)
     group by transaction_id
 

@@ -1,0 +1,10 @@
+{#- The name of the folder that directly holds a file, from its path with
+    `/` separators: 'a/b/c.gz' -> 'b', 'c.gz' -> ''. regexp_extract with a
+    group index returns '' when nothing matches in DuckDB and Spark alike. -#}
+{% macro parent_folder_name(path) -%}
+    {{ return(adapter.dispatch('parent_folder_name', 'balance_sync')(path)) }}
+{%- endmacro %}
+
+{% macro default__parent_folder_name(path) -%}
+    regexp_extract({{ path }}, '([^/]*)/[^/]*$', 1)
+{%- endmacro %}

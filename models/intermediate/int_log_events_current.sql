@@ -1,0 +1,36 @@
+{#-
+    The classified events of the files as they are loaded now: the rows of
+    int_log_events_classified whose file version (source_file, sha256) is the
+    loaded one. A file rejected on a reload or retired drops out here, so
+    every model that reads events reads this view, never the incremental
+    table itself.
+-#}
+{{ config(materialized='view') }}
+
+with
+
+classified_events as (
+
+    select * from {{ ref('int_log_events_classified') }}
+
+),
+
+loaded_files as (
+
+    select source_file, sha256
+    from {{ ref('stg_raw__log_files') }}
+    where status = 'loaded'
+
+),
+
+current_events as (
+
+    select classified_events.*
+    from classified_events
+    inner join loaded_files
+        on classified_events.source_file = loaded_files.source_file
+        and classified_events.file_sha256 = loaded_files.sha256
+
+)
+
+select * from current_events
