@@ -1,10 +1,10 @@
 {#-
     One row per invocation: a RequestId with a START line. Start-up crashes
     logged under `undefined` are events, not invocations. REPORT gives the
-    durations and memory. A cold start is an invocation whose START follows
-    an INIT_START in its log stream (time order) with no START between, or
-    whose REPORT has an `Init Duration`; a failed init is an INIT_REPORT with
-    `Status: error` in that stretch.
+    durations and memory. is_after_cold_start (doc block of the same name)
+    marks the invocation an execution environment served first after its
+    INIT_START; has_failed_init an INIT_REPORT with `Status: error` in
+    that stretch.
 
     An invocation lives in one log stream, so in one file: every step is
     keyed on (source_file, request_id). Should a RequestId ever appear in
@@ -165,7 +165,7 @@ final as (
         reports.memory_size_mb,
         reports.max_memory_used_mb,
         reports.init_duration_ms,
-        coalesce(start_inits.follows_init_start, false) or reports.init_duration_ms is not null as is_cold_start,
+        coalesce(start_inits.follows_init_start, false) or reports.init_duration_ms is not null as is_after_cold_start,
         coalesce(start_inits.has_failed_init, false) as has_failed_init,
         reports.report_status,
         starts.function_version,

@@ -137,6 +137,9 @@ final as (
         case when is_known_ledger then last_ledger_transaction_id_before end as previous_ledger_transaction_id,
         case when is_known_ledger then last_ledger_new_balance_before end as previous_ledger_new_balance,
         case when is_known_ledger then old_balance - last_ledger_new_balance_before end as ledger_gap,
+        -- doc block is_ledger_chain_break
+        coalesce(is_known_ledger and abs(old_balance - last_ledger_new_balance_before) > half_minor_unit, false)
+            as is_ledger_chain_break,
         is_known_ledger and ledger_count_before_in_month = 0 as is_first_ledger_in_month,
         is_known_ledger and ledger_count_after_in_month = 0 as is_last_ledger_in_month,
     from user_history

@@ -49,9 +49,7 @@ monthly as (
         coalesce(sum(balance_move - coalesce(signed_net_amount, 0)) filter (where is_known_ledger), 0)
             as arithmetic_difference_total,
         count(*) filter (where is_arithmetic_mismatch and is_known_ledger) as arithmetic_mismatch_count,
-        count(*) filter (
-            where is_known_ledger and not is_first_ledger_in_month and abs(ledger_gap) > half_minor_unit
-        ) as continuity_break_count,
+        count(*) filter (where is_ledger_chain_break and not is_first_ledger_in_month) as ledger_chain_break_count,
     from transactions
     group by user_id, currency, activity_month
     having count(*) filter (where not is_refused) > 0
@@ -83,7 +81,7 @@ final as (
         continuity_gap_total,
         arithmetic_difference_total,
         arithmetic_mismatch_count,
-        continuity_break_count,
+        ledger_chain_break_count,
         previous_closing_balance,
         opening_gap,
         case when opening_gap is not null then abs(opening_gap) <= half_minor_unit end as is_opening_continuous,
