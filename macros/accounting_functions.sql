@@ -46,15 +46,14 @@
     cast('0.' || repeat('0', coalesce({{ minor_unit }}, 2)) || '5' as {{ money_type() }})
 {%- endmacro %}
 
-{#- Surrogate key: md5 of the parts joined with '|' (null parts as '').
+{#- Surrogate key: text_hash of the parts joined with '|' (null parts as '').
     Same idea as dbt_utils.generate_surrogate_key, without the package. -#}
 {% macro accounting_key(parts) -%}
-    md5(
-        {%- for part in parts %}
-        coalesce(cast({{ part }} as {{ dbt.type_string() }}), '')
-        {%- if not loop.last %} || '|' ||{% endif %}
-        {%- endfor %}
-    )
+    {%- set joined = [] -%}
+    {%- for part in parts -%}
+        {%- do joined.append("coalesce(cast(" ~ part ~ " as " ~ dbt.type_string() ~ "), '')") -%}
+    {%- endfor -%}
+    {{ text_hash(joined | join(" || '|' || ")) }}
 {%- endmacro %}
 
 {#- The measures of marts.daily_activity and marts.monthly_activity (one

@@ -1,4 +1,5 @@
--- Nothing is lost: for every loaded file, the events of marts.log_events
+-- Nothing is lost: for every loaded file, its events (int_log_events_loaded,
+-- each file's own copy of an event another file also brought included)
 -- cover its lines 1..line_count exactly once (contiguous, disjoint ranges)
 -- and their line_count add up to the file's (raw.log_files.line_count, via
 -- marts.source_files).
@@ -21,7 +22,7 @@ files as (
 events as (
 
     select source_file, line_number, last_line_number, line_count
-    from {{ ref('log_events') }}
+    from {{ ref('int_log_events_loaded') }}
 
 ),
 

@@ -61,6 +61,7 @@ events_split as (
         line_count,
         event_number_in_file,
         event_text,
+        {{ text_hash('event_text') }} as text_hash,
         case when event_number_in_file > 0 then try_cast(left(event_text, 23) as timestamp) end as logged_at,
         -- an application line: `<ts> <ts>\t<request id>\t<LEVEL>\t<message>`;
         -- the prefix up to the message, request id and level (the 25
@@ -170,6 +171,13 @@ events_ordered as (
             partition by source_file
             order by logged_at nulls first, line_number
         ) as event_order_in_file,
+        -- identity of the event (doc block event_identity): its stream, its
+        -- text (timestamp included) and its occurrence among identical texts
+        -- in the file
+        row_number() over (
+            partition by source_file, text_hash
+            order by line_number
+        ) as occurrence_in_file,
     from events_with_message_id
 
 ),
@@ -196,7 +204,7 @@ events_in_batch_context as (
 final as (
 
     select
-        md5(source_file || ':' || line_number::varchar) as event_id,
+        {{ text_hash("source_file || ':' || cast(line_number as " ~ dbt.type_string() ~ ")") }} as event_id,
         source_file,
         log_stream,
         file_sha256,
@@ -205,6 +213,8 @@ final as (
         line_count,
         event_number_in_file,
         event_order_in_file,
+        text_hash,
+        occurrence_in_file,
         logged_at,
         event_type,
         request_id,

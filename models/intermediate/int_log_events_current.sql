@@ -1,36 +1,30 @@
 {#-
-    The classified events of the files as they are loaded now: the rows of
-    int_log_events_classified whose file version (source_file, sha256) is the
-    loaded one. A file rejected on a reload or retired drops out here, so
-    every model that reads events reads this view, never the incremental
-    table itself.
+    Every event once: the loaded events (int_log_events_loaded) less the
+    copies an earlier file already brought (int_log_events_repeated). Every
+    model that reads events reads this view.
 -#}
 {{ config(materialized='view') }}
 
 with
 
-classified_events as (
+loaded_events as (
 
-    select * from {{ ref('int_log_events_classified') }}
-
-),
-
-loaded_files as (
-
-    select source_file, sha256
-    from {{ ref('stg_raw__log_files') }}
-    where status = 'loaded'
+    select * from {{ ref('int_log_events_loaded') }}
 
 ),
 
-current_events as (
+repeated_events as (
 
-    select classified_events.*
-    from classified_events
-    inner join loaded_files
-        on classified_events.source_file = loaded_files.source_file
-        and classified_events.file_sha256 = loaded_files.sha256
+    select event_id from {{ ref('int_log_events_repeated') }}
+
+),
+
+owned_events as (
+
+    select loaded_events.*
+    from loaded_events
+    where loaded_events.event_id not in (select event_id from repeated_events)
 
 )
 
-select * from current_events
+select * from owned_events

@@ -11,6 +11,7 @@
     - Continuity per user and currency in (logged_at, transaction_id) order.
     - Overdraft: new_balance < 0 or refused by the service.
     - Outcome from the messages of the batch item.
+    - missing_fields: what a block cut short or logging `undefined` lacks.
 -#}
 
 with
@@ -173,6 +174,29 @@ outcome_assigned as (
     left join sync_mismatch_counts
         on continuity_checked.event_id = sync_mismatch_counts.transaction_event_id
 
+),
+
+completeness_checked as (
+
+    -- doc block missing_fields: a block cut short by the export, or logging
+    -- `undefined`, stays a row with nulls and names what it lacks
+    select
+        *,
+        nullif(concat_ws(', ',
+            case when user_id is null then 'user_id' end,
+            case when currency is null then 'currency' end,
+            case when amount is null then 'amount' end,
+            case when vat is null then 'vat' end,
+            case when old_balance is null then 'old_balance' end,
+            case when new_balance is null then 'new_balance' end,
+            case when logged_at is null then 'logged_at' end,
+            case when layout_version <> 'legacy' and is_type_inferred then 'type' end,
+            case when layout_version <> 'legacy' and action is null then 'action' end,
+            case when layout_version <> 'legacy' and source is null then 'source' end,
+            case when layout_version <> 'legacy' and payment_balance is null then 'payment_balance' end
+        ), '') as missing_fields
+    from outcome_assigned
+
 )
 
-select * from outcome_assigned
+select * from completeness_checked

@@ -66,6 +66,7 @@ categorised as (
         cast({{ dbt.date_trunc('month', 'transactions.logged_at') }} as date) as activity_month,
         transactions.request_id,
         transactions.layout_version,
+        transactions.missing_fields,
         transactions.half_minor_unit,
         case transactions.transaction_type
             when 'CREDIT' then transactions.net_amount

@@ -198,27 +198,6 @@ invalid_actions as (
 
 ),
 
-missing_fields_listed as (
-
-    select
-        *,
-        concat_ws(', ',
-            case when user_id is null then 'user_id' end,
-            case when currency is null then 'currency' end,
-            case when amount is null then 'amount' end,
-            case when vat is null then 'vat' end,
-            case when old_balance is null then 'old_balance' end,
-            case when new_balance is null then 'new_balance' end,
-            case when logged_at is null then 'logged_at' end,
-            case when layout_version <> 'legacy' and is_type_inferred then 'type' end,
-            case when layout_version <> 'legacy' and action is null then 'action' end,
-            case when layout_version <> 'legacy' and source is null then 'source' end,
-            case when layout_version <> 'legacy' and payment_balance is null then 'payment_balance' end
-        ) as missing_fields,
-    from transactions
-
-),
-
 missing_fields as (
 
     select
@@ -235,8 +214,8 @@ missing_fields as (
         cast(null as double) as score,
         net_amount as amount_involved,
         'missing in the ' || coalesce(layout_version, '?') || ' transaction block: ' || missing_fields as details,
-    from missing_fields_listed
-    where missing_fields <> ''
+    from transactions
+    where missing_fields is not null
 
 ),
 

@@ -8,3 +8,13 @@
 {% macro default__parent_folder_name(path) -%}
     regexp_extract({{ path }}, '([^/]*)/[^/]*$', 1)
 {%- endmacro %}
+
+{#- A hex digest of a text, for keys and identities (md5 in DuckDB and
+    Spark alike). -#}
+{% macro text_hash(expression) -%}
+    {{ return(adapter.dispatch('text_hash', 'balance_sync')(expression)) }}
+{%- endmacro %}
+
+{% macro default__text_hash(expression) -%}
+    md5({{ expression }})
+{%- endmacro %}
