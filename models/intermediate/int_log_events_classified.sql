@@ -1,20 +1,13 @@
 {#-
-    One row per log event of every file version built so far, classified:
-    event type (platform line or application line), request id, level,
-    application message and its kind, the event's place in its file in time
-    order, and its batch item (the `Processing message <id>` that precedes it
-    in the same request).
+    One row per log event of every file version classified so far: event
+    type, request id, level, message and its kind, the event's place in its
+    file in time order (timestamp, file order breaking ties: chunks of a file
+    are not in time order), its batch item (the `Processing message <id>`
+    before it in the same request) and its identity (doc block
+    event_identity).
 
-    Chunks of a file are not in time order, so events are ordered by
-    timestamp with the file order breaking ties (stable), and everything is
-    keyed on the request id, never on position alone.
-
-    Incremental by file (dbt's delete+insert on source_file): a run
-    classifies the files whose current version (source_file, sha256) it has
-    not classified yet, and replaces any older rows of the same path. Rows of
-    a file that is no longer loaded (rejected on a reload, or retired) stay
-    here until a --full-refresh; int_log_events_current keeps only the loaded
-    versions, and every reader reads that.
+    Incremental by file (delete+insert on source_file): a run classifies the
+    file versions it has no rows of; readers read int_log_events_current.
 -#}
 {{ config(
     materialized='incremental',
@@ -122,31 +115,7 @@ events_with_kind as (
 
     select
         *,
-        case
-            when event_type <> 'application' then event_type
-            when starts_with(message, 'Processing message ') then 'processing_message'
-            when starts_with(message, 'Start syncing the balance') then 'transaction_block'
-            when starts_with(message, 'SubscriptionBalanceUpdated event published') then 'balance_update_published'
-            when starts_with(message, 'Subscription balance and payment balance are not in sync') then 'sync_mismatch'
-            when starts_with(message, 'Skipping the balance sync for create') then 'skipped_create_subscription'
-            when starts_with(message, 'Skipping the process, balance is already synced from other listeners')
-                or starts_with(message, 'Balance is already synced from other listeners') then 'already_synced'
-            when starts_with(message, 'Skipping the process, Update Payment Balance Flag is set to false')
-                then 'skipped_update_payment_balance_false'
-            when starts_with(message, '{')
-                and message like '%Subscriber will have a negative balance due to this action%'
-                then 'negative_balance_refusal'
-            when starts_with(message, 'An error occured while syncing the balance')
-                or starts_with(message, 'An error occurred while syncing the balance') then 'sync_error'
-            when starts_with(message, 'Uncaught Exception') then 'uncaught_exception'
-            when starts_with(message, 'Invoke Error') then 'invoke_error'
-            when starts_with(message, 'Transaction Lock created') then 'transaction_lock_created'
-            when starts_with(message, 'Sending slack notification') then 'slack_notification'
-            when regexp_matches(message, '^transaction\s*[{\[]') then 'debug_transaction_dump'
-            when regexp_matches(message, '^record\.body\s*[{\[]') then 'debug_record_body_dump'
-            when regexp_matches(message, '^record\s*[{\[]') then 'debug_record_dump'
-            else 'other'
-        end as message_kind,
+        {{ message_kind('event_type', 'message') }} as message_kind,
     from events_with_message
 
 ),

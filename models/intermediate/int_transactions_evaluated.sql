@@ -10,8 +10,7 @@
       expected_new_balance is then the first candidate that fits.
     - Continuity per user and currency in (logged_at, transaction_id) order.
     - Overdraft: new_balance < 0 or refused by the service.
-    - Outcome from the messages of the batch item.
-    - missing_fields: what a block cut short or logging `undefined` lacks.
+    - Outcome from the messages of the batch item; missing_fields.
 -#}
 
 with
@@ -178,8 +177,7 @@ outcome_assigned as (
 
 completeness_checked as (
 
-    -- doc block missing_fields: a block cut short by the export, or logging
-    -- `undefined`, stays a row with nulls and names what it lacks
+    -- doc block missing_fields
     select
         *,
         nullif(concat_ws(', ',
