@@ -58,12 +58,14 @@
 
 {#- The measures of marts.daily_activity and marts.monthly_activity (one
     definition for both grains), over int_accounting_transactions_sequenced:
-    ledger transactions in the counts and money, refused attempts apart. -#}
+    ledger transactions in the counts and money, refused attempts apart; the
+    money of the transactions whose amount and VAT are both known (a block
+    cut short is counted, its partial money left out). -#}
 {% macro accounting_activity_measures() -%}
         count(*) filter (where not is_refused) as transaction_count,
         count(distinct user_id) filter (where not is_refused) as user_count,
-        coalesce(sum(amount) filter (where not is_refused), 0) as amount,
-        coalesce(sum(vat) filter (where not is_refused), 0) as vat,
+        coalesce(sum(amount) filter (where not is_refused and net_amount is not null), 0) as amount,
+        coalesce(sum(vat) filter (where not is_refused and net_amount is not null), 0) as vat,
         coalesce(sum(net_amount) filter (where not is_refused), 0) as net_amount,
         coalesce(sum(signed_net_amount) filter (where not is_refused), 0) as balance_effect,
         count(*) filter (where is_refused) as refused_transaction_count,
