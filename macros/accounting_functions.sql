@@ -37,32 +37,35 @@
     coalesce(rtrim(rtrim(cast({{ expression }} as {{ dbt.type_string() }}), '0'), '.'), 'null')
 {%- endmacro %}
 
-{#- Half of the currency's minor unit (ISO 4217 seed), exactly, as money:
-    0.0005 for 3 decimals, 0.005 for 2; 2 decimals when the currency is
-    unknown, like the core models. -#}
-{% macro accounting_half_minor_unit(minor_unit) -%}
+{#- The tolerance of every balance rule (doc block half_minor_unit): half
+    of the currency's minor unit (ISO 4217 seed), exactly, as money: 0.0005
+    for 3 decimals, 0.005 for 2; 2 decimals when the currency is unknown.
+    Computed once per transaction in int_transactions_evaluated; every other
+    model reads that column. -#}
+{% macro half_minor_unit(minor_unit) -%}
     cast('0.' || repeat('0', coalesce({{ minor_unit }}, 2)) || '5' as {{ money_type() }})
 {%- endmacro %}
 
-{#- Surrogate key: md5 of the parts joined with '|' (null parts as '').
+{#- Surrogate key: text_hash of the parts joined with '|' (null parts as '').
     Same idea as dbt_utils.generate_surrogate_key, without the package. -#}
 {% macro accounting_key(parts) -%}
-    md5(
-        {%- for part in parts %}
-        coalesce(cast({{ part }} as {{ dbt.type_string() }}), '')
-        {%- if not loop.last %} || '|' ||{% endif %}
-        {%- endfor %}
-    )
+    {%- set joined = [] -%}
+    {%- for part in parts -%}
+        {%- do joined.append("coalesce(cast(" ~ part ~ " as " ~ dbt.type_string() ~ "), '')") -%}
+    {%- endfor -%}
+    {{ text_hash(joined | join(" || '|' || ")) }}
 {%- endmacro %}
 
 {#- The measures of marts.daily_activity and marts.monthly_activity (one
     definition for both grains), over int_accounting_transactions_sequenced:
-    ledger transactions in the counts and money, refused attempts apart. -#}
+    ledger transactions in the counts and money, refused attempts apart; the
+    money of the transactions whose amount and VAT are both known (a block
+    cut short is counted, its partial money left out). -#}
 {% macro accounting_activity_measures() -%}
         count(*) filter (where not is_refused) as transaction_count,
         count(distinct user_id) filter (where not is_refused) as user_count,
-        coalesce(sum(amount) filter (where not is_refused), 0) as amount,
-        coalesce(sum(vat) filter (where not is_refused), 0) as vat,
+        coalesce(sum(amount) filter (where not is_refused and net_amount is not null), 0) as amount,
+        coalesce(sum(vat) filter (where not is_refused and net_amount is not null), 0) as vat,
         coalesce(sum(net_amount) filter (where not is_refused), 0) as net_amount,
         coalesce(sum(signed_net_amount) filter (where not is_refused), 0) as balance_effect,
         count(*) filter (where is_refused) as refused_transaction_count,

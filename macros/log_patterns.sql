@@ -177,3 +177,34 @@
 {% macro duckdb__inspect_entry(keys_column, values_column, key) -%}
     {{ values_column }}[list_position({{ keys_column }}, '{{ key }}')]
 {%- endmacro %}
+
+{#- The kind of an event (doc block message_kind): a platform line's is its
+    event type; an application message's is told by its prefix (DOMAIN.md
+    section 2); anything else is `other`. -#}
+{% macro message_kind(event_type, message) -%}
+        case
+            when {{ event_type }} <> 'application' then {{ event_type }}
+            when starts_with({{ message }}, 'Processing message ') then 'processing_message'
+            when starts_with({{ message }}, 'Start syncing the balance') then 'transaction_block'
+            when starts_with({{ message }}, 'SubscriptionBalanceUpdated event published') then 'balance_update_published'
+            when starts_with({{ message }}, 'Subscription balance and payment balance are not in sync') then 'sync_mismatch'
+            when starts_with({{ message }}, 'Skipping the balance sync for create') then 'skipped_create_subscription'
+            when starts_with({{ message }}, 'Skipping the process, balance is already synced from other listeners')
+                or starts_with({{ message }}, 'Balance is already synced from other listeners') then 'already_synced'
+            when starts_with({{ message }}, 'Skipping the process, Update Payment Balance Flag is set to false')
+                then 'skipped_update_payment_balance_false'
+            when starts_with({{ message }}, '{')
+                and {{ message }} like '%Subscriber will have a negative balance due to this action%'
+                then 'negative_balance_refusal'
+            when starts_with({{ message }}, 'An error occured while syncing the balance')
+                or starts_with({{ message }}, 'An error occurred while syncing the balance') then 'sync_error'
+            when starts_with({{ message }}, 'Uncaught Exception') then 'uncaught_exception'
+            when starts_with({{ message }}, 'Invoke Error') then 'invoke_error'
+            when starts_with({{ message }}, 'Transaction Lock created') then 'transaction_lock_created'
+            when starts_with({{ message }}, 'Sending slack notification') then 'slack_notification'
+            when regexp_matches({{ message }}, '^transaction\s*[{\[]') then 'debug_transaction_dump'
+            when regexp_matches({{ message }}, '^record\.body\s*[{\[]') then 'debug_record_body_dump'
+            when regexp_matches({{ message }}, '^record\s*[{\[]') then 'debug_record_dump'
+            else 'other'
+        end
+{%- endmacro %}

@@ -1,8 +1,8 @@
--- Nothing is lost: for every loaded file, the events of marts.log_events
+-- Nothing is lost: for every loaded file, its events (int_log_events_loaded,
+-- each file's own copy of an event another file also brought included)
 -- cover its lines 1..line_count exactly once (contiguous, disjoint ranges)
 -- and their line_count add up to the file's (raw.log_files.line_count, via
--- marts.source_files). Files of the latest run of marts.log_events only
--- (every file after a full build; var rows_of_latest_run).
+-- marts.source_files).
 --
 -- Without a window over all events: if every event has line_count >= 1 lines
 -- (last_line_number = line_number + line_count - 1, at most the file's last
@@ -16,15 +16,13 @@ files as (
 
     select source_file, line_count from {{ ref('source_files') }}
     where status = 'loaded'
-        and {{ var('rows_of_latest_run') | replace('MODEL', 'log_events') }}
 
 ),
 
 events as (
 
     select source_file, line_number, last_line_number, line_count
-    from {{ ref('log_events') }}
-    where {{ var('rows_of_latest_run') | replace('MODEL', 'log_events') }}
+    from {{ ref('int_log_events_loaded') }}
 
 ),
 

@@ -1,11 +1,12 @@
 -- The per-file counts of marts.source_files add up to the rows of
--- marts.log_events and marts.transactions, and every transaction block
+-- marts.log_events (each event once: a file's events less those an earlier
+-- file already brought) and marts.transactions, and every transaction block
 -- event of marts.log_events is a row of marts.transactions.
 with
 
 file_totals as (
 
-    select sum(event_count) as event_count, sum(transaction_count) as transaction_count
+    select sum(event_count - duplicate_event_count) as event_count, sum(transaction_count) as transaction_count
     from {{ ref('source_files') }}
 
 ),

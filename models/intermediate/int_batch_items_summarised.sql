@@ -17,9 +17,8 @@ request_events as (
         event_type,
         message_kind,
         level,
-    from {{ ref('int_log_events_classified') }}
+    from {{ ref('int_log_events_current') }}
     where request_id is not null
-    {{ file_local_filter('and') }}
 
 ),
 
@@ -27,24 +26,21 @@ failed_reports as (
 
     -- REPORT lines of an invocation that ended in a timeout or runtime error
     select distinct source_file, request_id, batch_item_number,
-    from {{ ref('int_log_events_classified') }}
+    from {{ ref('int_log_events_current') }}
     where event_type = 'report' and request_id is not null
         and regexp_matches(message, '\tStatus: (?:timeout|error)')
-    {{ file_local_filter('and') }}
 
 ),
 
 refusals as (
 
     select * from {{ ref('int_negative_balance_refusals') }}
-    {{ file_local_filter() }}
 
 ),
 
 transactions as (
 
     select * from {{ ref('int_transactions_parsed') }}
-    {{ file_local_filter() }}
 
 ),
 

@@ -1,19 +1,45 @@
 {#-
-    One row per log event, classified: event type (platform line or
-    application line), request id, level, application message and its kind,
-    the event's place in its file in time order, and its batch item (the
-    `Processing message <id>` that precedes it in the same request).
+    One row per log event of every file version classified so far: event
+    type, request id, level, message and its kind, the event's place in its
+    file in time order (timestamp, file order breaking ties: chunks of a file
+    are not in time order), its batch item (the `Processing message <id>`
+    before it in the same request) and its identity (doc block
+    event_identity).
 
-    Chunks of a file are not in time order, so events are ordered by
-    timestamp with the file order breaking ties (stable), and everything is
-    keyed on the request id, never on position alone.
+    Incremental by file (delete+insert on source_file): a run classifies the
+    file versions it has no rows of; readers read int_log_events_current.
 -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='source_file',
+    on_schema_change='fail',
+) }}
+
 with
+
+loaded_files as (
+
+    select source_file, log_stream, sha256
+    from {{ ref('stg_raw__log_files') }}
+    where status = 'loaded'
+    {% if is_incremental() -%}
+        and source_file || ':' || sha256 not in (
+            select distinct source_file || ':' || file_sha256 from {{ this }}
+        )
+    {%- endif %}
+
+),
 
 assembled_events as (
 
-    select * from {{ ref('int_log_events_assembled') }}
-    {{ file_local_filter() }}
+    select
+        events.*,
+        loaded_files.log_stream,
+        loaded_files.sha256 as file_sha256
+    from {{ ref('int_log_events_assembled') }} as events
+    inner join loaded_files
+        on events.source_file = loaded_files.source_file
 
 ),
 
@@ -21,11 +47,14 @@ events_split as (
 
     select
         source_file,
+        log_stream,
+        file_sha256,
         line_number,
         last_line_number,
         line_count,
         event_number_in_file,
         event_text,
+        {{ text_hash('event_text') }} as text_hash,
         case when event_number_in_file > 0 then try_cast(left(event_text, 23) as timestamp) end as logged_at,
         -- an application line: `<ts> <ts>\t<request id>\t<LEVEL>\t<message>`;
         -- the prefix up to the message, request id and level (the 25
@@ -86,31 +115,7 @@ events_with_kind as (
 
     select
         *,
-        case
-            when event_type <> 'application' then event_type
-            when starts_with(message, 'Processing message ') then 'processing_message'
-            when starts_with(message, 'Start syncing the balance') then 'transaction_block'
-            when starts_with(message, 'SubscriptionBalanceUpdated event published') then 'balance_update_published'
-            when starts_with(message, 'Subscription balance and payment balance are not in sync') then 'sync_mismatch'
-            when starts_with(message, 'Skipping the balance sync for create') then 'skipped_create_subscription'
-            when starts_with(message, 'Skipping the process, balance is already synced from other listeners')
-                or starts_with(message, 'Balance is already synced from other listeners') then 'already_synced'
-            when starts_with(message, 'Skipping the process, Update Payment Balance Flag is set to false')
-                then 'skipped_update_payment_balance_false'
-            when starts_with(message, '{')
-                and message like '%Subscriber will have a negative balance due to this action%'
-                then 'negative_balance_refusal'
-            when starts_with(message, 'An error occured while syncing the balance')
-                or starts_with(message, 'An error occurred while syncing the balance') then 'sync_error'
-            when starts_with(message, 'Uncaught Exception') then 'uncaught_exception'
-            when starts_with(message, 'Invoke Error') then 'invoke_error'
-            when starts_with(message, 'Transaction Lock created') then 'transaction_lock_created'
-            when starts_with(message, 'Sending slack notification') then 'slack_notification'
-            when regexp_matches(message, '^transaction\s*[{\[]') then 'debug_transaction_dump'
-            when regexp_matches(message, '^record\.body\s*[{\[]') then 'debug_record_body_dump'
-            when regexp_matches(message, '^record\s*[{\[]') then 'debug_record_dump'
-            else 'other'
-        end as message_kind,
+        {{ message_kind('event_type', 'message') }} as message_kind,
     from events_with_message
 
 ),
@@ -135,6 +140,13 @@ events_ordered as (
             partition by source_file
             order by logged_at nulls first, line_number
         ) as event_order_in_file,
+        -- identity of the event (doc block event_identity): its stream, its
+        -- text (timestamp included) and its occurrence among identical texts
+        -- in the file
+        row_number() over (
+            partition by source_file, text_hash
+            order by line_number
+        ) as occurrence_in_file,
     from events_with_message_id
 
 ),
@@ -161,13 +173,17 @@ events_in_batch_context as (
 final as (
 
     select
-        md5(source_file || ':' || line_number::varchar) as event_id,
+        {{ text_hash("source_file || ':' || cast(line_number as " ~ dbt.type_string() ~ ")") }} as event_id,
         source_file,
+        log_stream,
+        file_sha256,
         line_number,
         last_line_number,
         line_count,
         event_number_in_file,
         event_order_in_file,
+        text_hash,
+        occurrence_in_file,
         logged_at,
         event_type,
         request_id,

@@ -9,9 +9,8 @@ with
 
 refusal_events as (
 
-    select * from {{ ref('int_log_events_classified') }}
+    select * from {{ ref('int_log_events_current') }}
     where message_kind = 'negative_balance_refusal'
-    {{ file_local_filter('and') }}
 
 ),
 

@@ -2,21 +2,19 @@
     One row per "not in sync" ERROR, linked to the transaction block of the
     same batch item (same file and request, after the same `Processing
     message`): the last block logged before the error in that item, else
-    the item's first block.
+    the item's first block. Its currency is the linked block's.
 -#}
 with
 
 sync_mismatches as (
 
     select * from {{ ref('int_sync_mismatches_parsed') }}
-    {{ file_local_filter() }}
 
 ),
 
 transactions as (
 
     select * from {{ ref('int_transactions_parsed') }}
-    {{ file_local_filter() }}
 
 ),
 
@@ -26,6 +24,7 @@ candidate_blocks as (
         sync_mismatches.event_id,
         transactions.event_id as transaction_event_id,
         transactions.transaction_id,
+        transactions.currency,
         row_number() over (
             partition by sync_mismatches.event_id
             order by
@@ -47,6 +46,7 @@ linked as (
         sync_mismatches.*,
         candidate_blocks.transaction_event_id,
         candidate_blocks.transaction_id,
+        candidate_blocks.currency,
         sync_mismatches.subscription_balance - sync_mismatches.payment_balance as difference,
     from sync_mismatches
     left join candidate_blocks

@@ -8,9 +8,8 @@ with
 
 sync_mismatch_events as (
 
-    select * from {{ ref('int_log_events_classified') }}
+    select * from {{ ref('int_log_events_current') }}
     where message_kind = 'sync_mismatch'
-    {{ file_local_filter('and') }}
 
 ),
 

@@ -10,30 +10,14 @@
       expected_new_balance is then the first candidate that fits.
     - Continuity per user and currency in (logged_at, transaction_id) order.
     - Overdraft: new_balance < 0 or refused by the service.
-    - Outcome from the messages of the batch item.
-
-    Incremental by user (macros/incremental_users.sql): a run recomputes the
-    tail of the history of every user touched by new, changed or removed
-    files, from the earliest transaction touched on; the first row of a tail
-    takes its previous balance from the last row kept.
+    - Outcome from the messages of the batch item; missing_fields.
 -#}
-{{ config(
-    pre_hook=[
-        "{{ collect_affected_users(ref('int_transactions_parsed'), 'was_refused') }}",
-        "{{ delete_rows_of_affected_users() }}",
-    ],
-    post_hook=[
-        "{{ queue_affected_users(['int_accounting_transactions_sequenced']) }}",
-        "{{ drop_affected_users() }}",
-    ],
-) }}
 
 with
 
 transactions as (
 
     select * from {{ ref('int_transactions_parsed') }}
-    {{ affected_users_filter() }}
 
 ),
 
@@ -81,7 +65,7 @@ with_tolerance as (
     select
         transactions.*,
         currencies.minor_unit as currency_minor_unit,
-        cast('0.' || repeat('0', coalesce(currencies.minor_unit, 2)) || '5' as {{ money_type() }}) as half_minor_unit,
+        {{ half_minor_unit('currencies.minor_unit') }} as half_minor_unit,
         transactions.amount - transactions.vat as net_amount,
         coalesce(transactions.logged_transaction_type in ('CREDIT', 'DEBIT'), false) as has_logged_type,
     from transactions
@@ -143,40 +127,12 @@ arithmetic_checked as (
 
 ),
 
-{% if incremental_run() -%}
-kept_last as (
-
-    -- the last row kept of each affected history (the pre-hook deleted the
-    -- tails): the previous row of the first row of its tail
-    select user_id, currency, new_balance as kept_new_balance,
-    from {{ this }}
-    where {{ affected_users_condition() }}
-    qualify row_number() over (
-        partition by user_id, currency
-        order by logged_at desc nulls first, transaction_id desc nulls first, event_id desc nulls first
-    ) = 1
-
-),
-
-{% endif -%}
 with_previous as (
 
     select
         arithmetic_checked.*,
-        {% if incremental_run() -%}
-        case
-            when row_number() over user_history = 1 then kept_last.kept_new_balance
-            else lag(arithmetic_checked.new_balance) over user_history
-        end as previous_new_balance,
-        {%- else -%}
         lag(arithmetic_checked.new_balance) over user_history as previous_new_balance,
-        {%- endif %}
     from arithmetic_checked
-    {% if incremental_run() -%}
-    left join kept_last
-        on arithmetic_checked.user_id is not distinct from kept_last.user_id
-        and arithmetic_checked.currency is not distinct from kept_last.currency
-    {%- endif %}
     window user_history as (
         partition by arithmetic_checked.user_id, arithmetic_checked.currency
         order by arithmetic_checked.logged_at, arithmetic_checked.transaction_id, arithmetic_checked.event_id
@@ -217,6 +173,28 @@ outcome_assigned as (
     left join sync_mismatch_counts
         on continuity_checked.event_id = sync_mismatch_counts.transaction_event_id
 
+),
+
+completeness_checked as (
+
+    -- doc block missing_fields
+    select
+        *,
+        nullif(concat_ws(', ',
+            case when user_id is null then 'user_id' end,
+            case when currency is null then 'currency' end,
+            case when amount is null then 'amount' end,
+            case when vat is null then 'vat' end,
+            case when old_balance is null then 'old_balance' end,
+            case when new_balance is null then 'new_balance' end,
+            case when logged_at is null then 'logged_at' end,
+            case when layout_version <> 'legacy' and is_type_inferred then 'type' end,
+            case when layout_version <> 'legacy' and action is null then 'action' end,
+            case when layout_version <> 'legacy' and source is null then 'source' end,
+            case when layout_version <> 'legacy' and payment_balance is null then 'payment_balance' end
+        ), '') as missing_fields
+    from outcome_assigned
+
 )
 
-select * from outcome_assigned
+select * from completeness_checked

@@ -14,9 +14,8 @@ with
 
 transaction_block_events as (
 
-    select * from {{ ref('int_log_events_classified') }}
+    select * from {{ ref('int_log_events_current') }}
     where message_kind = 'transaction_block'
-    {{ file_local_filter('and') }}
 
 ),
 

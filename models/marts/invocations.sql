@@ -1,25 +1,22 @@
 {#-
     One row per invocation: a RequestId with a START line. Start-up crashes
     logged under `undefined` are events, not invocations. REPORT gives the
-    durations and memory. A cold start is an invocation whose START follows
-    an INIT_START in its log stream (time order) with no START between, or
-    whose REPORT has an `Init Duration`; a failed init is an INIT_REPORT with
-    `Status: error` in that stretch.
+    durations and memory. is_after_cold_start (doc block of the same name)
+    marks the invocation an execution environment served first after its
+    INIT_START; has_failed_init an INIT_REPORT with `Status: error` in
+    that stretch.
 
-    An invocation lives in one log stream, so in one file: the model is
-    incremental by file (macros/incremental_files.sql) and every step is
+    An invocation lives in one log stream, so in one file: every step is
     keyed on (source_file, request_id). Should a RequestId ever appear in
     two files, the uniqueness test on request_id fails.
 -#}
 with
 
-all_events as {% if not incremental_run() %}not {% endif %}materialized (
+all_events as not materialized (
 
     -- only the columns used, and the text of the platform lines only. Read
-    -- several times: in a full build `not materialized` lets each reader
-    -- scan just its rows and columns of the table instead of a copy of all
-    -- of them (10.0 s -> 3.7 s at 1 GB); an incremental run reads the few
-    -- new files once instead of finding them in the whole table each time
+    -- several times: `not materialized` lets each reader scan just its rows
+    -- and columns instead of a copy of all of them
     select
         source_file,
         event_order_in_file,
@@ -29,8 +26,7 @@ all_events as {% if not incremental_run() %}not {% endif %}materialized (
         level,
         request_id,
         case when event_type in ('start', 'report', 'init_report') then message end as message,
-    from {{ ref('int_log_events_classified') }}
-    {{ file_local_filter() }}
+    from {{ ref('int_log_events_current') }}
 
 ),
 
@@ -169,7 +165,7 @@ final as (
         reports.memory_size_mb,
         reports.max_memory_used_mb,
         reports.init_duration_ms,
-        coalesce(start_inits.follows_init_start, false) or reports.init_duration_ms is not null as is_cold_start,
+        coalesce(start_inits.follows_init_start, false) or reports.init_duration_ms is not null as is_after_cold_start,
         coalesce(start_inits.has_failed_init, false) as has_failed_init,
         reports.report_status,
         starts.function_version,

@@ -1,52 +1,44 @@
 {#-
-    One row per log event. Incremental by input file (macros/incremental_files.sql):
-    every column comes from the event's own file except is_overdraft (its
-    transaction id is in marts.overdrafts), which depends on refusals and
-    balances anywhere; the post-hook brings it up to date on every row after
-    each run.
+    One row per log event of the loaded files, with the user and transaction
+    of its batch item, whether that transaction is an overdraft
+    (int_overdrafts), and its message redacted.
 -#}
-{{ config(post_hook="{{ refresh_log_events_is_overdraft() }}") }}
 
 with
 
 events as (
 
-    select * from {{ ref('int_log_events_classified') }}
-    {{ file_local_filter() }}
+    select * from {{ ref('int_log_events_current') }}
 
 ),
 
 batch_items as (
 
     select * from {{ ref('int_batch_items_summarised') }}
-    {{ file_local_filter() }}
 
 ),
 
 transactions as (
 
     select * from {{ ref('int_transactions_parsed') }}
-    {{ file_local_filter() }}
 
 ),
 
 refusals as (
 
     select * from {{ ref('int_negative_balance_refusals') }}
-    {{ file_local_filter() }}
 
 ),
 
 sync_mismatches as (
 
     select * from {{ ref('int_sync_mismatches_linked') }}
-    {{ file_local_filter() }}
 
 ),
 
 overdraft_transaction_ids as (
 
-    select transaction_id from {{ ref('overdrafts') }}
+    select transaction_id from {{ ref('int_overdrafts') }}
 
 ),
 

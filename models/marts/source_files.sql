@@ -8,7 +8,7 @@ log_files as (
 
 events as (
 
-    select * from {{ ref('int_log_events_classified') }}
+    select * from {{ ref('int_log_events_loaded') }}
 
 ),
 
@@ -33,6 +33,14 @@ event_counts as (
 
 ),
 
+repeated_counts as (
+
+    select source_file, count(*) as duplicate_event_count
+    from {{ ref('int_log_events_repeated') }}
+    group by source_file
+
+),
+
 transaction_counts as (
 
     select source_file, count(*) as transaction_count
@@ -45,10 +53,12 @@ final as (
 
     select
         log_files.source_file,
+        log_files.log_stream,
         log_files.sha256,
         log_files.size_bytes,
         log_files.line_count,
         coalesce(event_counts.event_count, 0) as event_count,
+        coalesce(repeated_counts.duplicate_event_count, 0) as duplicate_event_count,
         coalesce(transaction_counts.transaction_count, 0) as transaction_count,
         coalesce(event_counts.application_event_count, 0) as application_event_count,
         coalesce(event_counts.other_event_count, 0) as other_event_count,
@@ -62,6 +72,8 @@ final as (
     from log_files
     left join event_counts
         on log_files.source_file = event_counts.source_file
+    left join repeated_counts
+        on log_files.source_file = repeated_counts.source_file
     left join transaction_counts
         on log_files.source_file = transaction_counts.source_file
 

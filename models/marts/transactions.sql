@@ -49,6 +49,7 @@ final as (
         source_file,
         line_number,
         layout_version,
+        missing_fields,
         wallet_id,
         delivery_id,
     from transactions

@@ -14,13 +14,13 @@ transactions as (
 
 overdrafts as (
 
-    select * from {{ ref('overdrafts') }}
+    select * from {{ ref('int_overdrafts') }}
 
 ),
 
 sync_mismatches as (
 
-    select * from {{ ref('sync_mismatches') }}
+    select * from {{ ref('int_sync_mismatches_linked') }}
 
 ),
 

@@ -1,3 +1,8 @@
+{#-
+    One row per input file the loader has seen (raw.log_files), with the log
+    stream it belongs to: the folder that directly holds the file (the last
+    folder component of source_file; '' for a file given without a folder).
+-#}
 with
 
 source_files as (
@@ -10,13 +15,14 @@ renamed as (
 
     select
         source_file,
+        {{ parent_folder_name('source_file') }} as log_stream,
         sha256,
         size_bytes,
         line_count,
         loaded_at,
         status,
         error,
-        coalesce(has_invalid_utf8, false) as has_invalid_utf8,
+        coalesce(has_invalid_utf8, false) as has_invalid_utf8
     from source_files
 
 )

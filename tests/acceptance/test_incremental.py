@@ -27,9 +27,8 @@ the same database:
 
 Every table of schema ``marts`` must then hold exactly the same rows both ways (``except
 all`` in both directions, all columns but ``loaded_at``, the time the loader saw a file).
-Whatever the models do to avoid recomputing (incremental models keyed on the file
-manifest, docs/incremental.md), this is the check that they still give the marts of a
-full rebuild. About a minute on a busy 2-core machine.
+Whatever the models do to avoid recomputing (the incremental classification of events,
+docs/design.md), this is the check that they still give the marts of a full rebuild. About a minute on a busy 2-core machine.
 
     .venv/bin/python -m pytest tests/acceptance/test_incremental.py
 """

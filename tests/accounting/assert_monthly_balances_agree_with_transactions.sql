@@ -41,9 +41,9 @@ count_differences as (
         'transaction counts differ' as problem,
     from expected_counts
     full outer join monthly
-        on expected_counts.user_id = monthly.user_id
-        and expected_counts.currency = monthly.currency
-        and expected_counts.balance_month = monthly.balance_month
+        on expected_counts.user_id is not distinct from monthly.user_id
+        and expected_counts.currency is not distinct from monthly.currency
+        and expected_counts.balance_month is not distinct from monthly.balance_month
     where expected_counts.transaction_count is distinct from monthly.transaction_count
         or expected_counts.refused_transaction_count is distinct from monthly.refused_transaction_count
         or expected_counts.unknown_balance_transaction_count is distinct from monthly.unknown_balance_transaction_count
@@ -87,8 +87,8 @@ closing_differences as (
         'latest known closing balance differs from the last known new_balance of marts.transactions' as problem,
     from latest_months
     full outer join last_known_balances
-        on latest_months.user_id = last_known_balances.user_id
-        and latest_months.currency = last_known_balances.currency
+        on latest_months.user_id is not distinct from last_known_balances.user_id
+        and latest_months.currency is not distinct from last_known_balances.currency
     where latest_months.closing_balance is distinct from last_known_balances.last_known_balance
 
 )

@@ -1,5 +1,5 @@
 {#-
-    One row per transaction block (marts.transactions), prepared for the
+    One row per transaction block (int_transactions_evaluated), prepared for the
     accounting marts:
     - action_category from the seed (an action missing there is `other`,
       a legacy block without an action too);
@@ -17,31 +17,12 @@
       short by the export (or logging `undefined`) has no balance to chain
       from or to, so it is skipped like a refused attempt and its move, if
       any, shows up in the next known block's gap.
-
-    Incremental by user (macros/incremental_users.sql): a run recomputes the
-    whole history of every user int_transactions_evaluated recomputed (its
-    queue), and passes those users on to the accounting marts that read this
-    model per user.
 -#}
-{{ config(
-    pre_hook="{{ delete_rows_of_pending_users() }}",
-    post_hook=[
-        "{{ forward_pending_users(['reconciliation_issues', 'anomalies', 'monthly_balances']) }}",
-        "{{ clear_pending_users() }}",
-    ],
-) }}
 with
 
 transactions as (
 
-    select * from {{ ref('transactions') }}
-    {{ pending_users_filter() }}
-
-),
-
-currencies as (
-
-    select * from {{ ref('currencies') }}
+    select * from {{ ref('int_transactions_evaluated') }}
 
 ),
 
@@ -54,7 +35,7 @@ action_categories as (
 categorised as (
 
     select
-        transactions.transaction_event_id,
+        transactions.event_id as transaction_event_id,
         transactions.transaction_id,
         transactions.user_id,
         transactions.currency,
@@ -85,15 +66,14 @@ categorised as (
         cast({{ dbt.date_trunc('month', 'transactions.logged_at') }} as date) as activity_month,
         transactions.request_id,
         transactions.layout_version,
-        {{ accounting_half_minor_unit('currencies.minor_unit') }} as half_minor_unit,
+        transactions.missing_fields,
+        transactions.half_minor_unit,
         case transactions.transaction_type
             when 'CREDIT' then transactions.net_amount
             when 'DEBIT' then -transactions.net_amount
         end as signed_net_amount,
         transactions.new_balance - transactions.old_balance as balance_move,
     from transactions
-    left join currencies
-        on transactions.currency = currencies.currency_code
     left join action_categories
         on transactions.action = action_categories.action
 
@@ -158,6 +138,9 @@ final as (
         case when is_known_ledger then last_ledger_transaction_id_before end as previous_ledger_transaction_id,
         case when is_known_ledger then last_ledger_new_balance_before end as previous_ledger_new_balance,
         case when is_known_ledger then old_balance - last_ledger_new_balance_before end as ledger_gap,
+        -- doc block is_ledger_chain_break
+        coalesce(is_known_ledger and abs(old_balance - last_ledger_new_balance_before) > half_minor_unit, false)
+            as is_ledger_chain_break,
         is_known_ledger and ledger_count_before_in_month = 0 as is_first_ledger_in_month,
         is_known_ledger and ledger_count_after_in_month = 0 as is_last_ledger_in_month,
     from user_history

@@ -11,14 +11,7 @@
     unknown_balance_transaction_count and kept out of the roll-forward: a
     data finding, never a null closing. A month where no ledger transaction
     has known balances has null opening, closing and difference.
-
-    Incremental by user (macros/incremental_users.sql): a run replaces the
-    months of the users whose accounting sequence was recomputed.
 -#}
-{{ config(
-    pre_hook="{{ delete_rows_of_pending_users() }}",
-    post_hook="{{ clear_pending_users() }}",
-) }}
 with
 
 transactions as (
@@ -27,7 +20,6 @@ transactions as (
         *,
         not is_refused and has_known_balances as is_known_ledger,
     from {{ ref('int_accounting_transactions_sequenced') }}
-    {{ pending_users_filter() }}
 
 ),
 
@@ -57,9 +49,7 @@ monthly as (
         coalesce(sum(balance_move - coalesce(signed_net_amount, 0)) filter (where is_known_ledger), 0)
             as arithmetic_difference_total,
         count(*) filter (where is_arithmetic_mismatch and is_known_ledger) as arithmetic_mismatch_count,
-        count(*) filter (
-            where is_known_ledger and not is_first_ledger_in_month and abs(ledger_gap) > half_minor_unit
-        ) as continuity_break_count,
+        count(*) filter (where is_ledger_chain_break and not is_first_ledger_in_month) as ledger_chain_break_count,
     from transactions
     group by user_id, currency, activity_month
     having count(*) filter (where not is_refused) > 0
@@ -91,7 +81,7 @@ final as (
         continuity_gap_total,
         arithmetic_difference_total,
         arithmetic_mismatch_count,
-        continuity_break_count,
+        ledger_chain_break_count,
         previous_closing_balance,
         opening_gap,
         case when opening_gap is not null then abs(opening_gap) <= half_minor_unit end as is_opening_continuous,
