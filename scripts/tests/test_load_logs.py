@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logloader import cli, events, inputs, reader, store, workers
-from logloader.cli import Options, load_paths
+from logloader import cli, events, inputs, load, reader, store, workers
+from logloader.load import Options, load_paths
 from logloader.errors import DatabaseBusy, HelperStopped
 from logloader.reader import MEGABYTE, Limits
 
@@ -27,6 +27,8 @@ REPO = Path(__file__).resolve().parents[2]
 LOADER = REPO / "scripts" / "load_logs.py"
 SAMPLE = REPO.parent / "shared" / "data"
 STREAM = "a3fb6cdb-607b-469f-8f8a-ec4792e827cb/2024-02-13-[$LATEST]565b62b8d0c14c4e9a3bd6b0f0d4e1aa"
+# The stored names of the tree fixture's files start with the folder given
+TREE = f"balance-sync-logs/{STREAM}"
 
 EVENT_TEXT = (
     "2024-02-13T10:00:00.000Z START RequestId: r-1 Version: $LATEST\n"
@@ -111,17 +113,17 @@ def test_folder_tree_lands_every_line_exactly(tree: Path, tmp_path: Path) -> Non
     summary = load_paths([str(tree)], str(database))
     assert (summary.loaded, summary.rejected, summary.lines) == (2, 0, 8)
     stored = lines_of(database)
-    first = [row for row in stored if row[0] == f"{STREAM}/000000.gz"]
+    first = [row for row in stored if row[0] == f"{TREE}/000000.gz"]
     assert [line for _, _, line in first] == EVENT_TEXT.split("\n")[:-1]
     assert [number for _, number, _ in first] == list(range(1, 7))
     start, _, block_start, *block, _ = EVENT_TEXT.split("\n")[:-1]
     assert events_of(database) == [
-        (f"{STREAM}/000000.gz", 1, 1, 2, 2, start + "\n"),
-        (f"{STREAM}/000000.gz", 2, 3, 6, 4, "\n".join([block_start, *block, ""])),
-        (f"{STREAM}/000001.gz", 1, 1, 2, 2, "2024-02-13T10:00:01.000Z END RequestId: r-1\n"),
+        (f"{TREE}/000000.gz", 1, 1, 2, 2, start + "\n"),
+        (f"{TREE}/000000.gz", 2, 3, 6, 4, "\n".join([block_start, *block, ""])),
+        (f"{TREE}/000001.gz", 1, 1, 2, 2, "2024-02-13T10:00:01.000Z END RequestId: r-1\n"),
     ], "one row per event: its first line, continuation lines and the exporter's empty line"
     files = files_of(database)
-    assert [row[0] for row in files] == [f"{STREAM}/000000.gz", f"{STREAM}/000001.gz"]
+    assert [row[0] for row in files] == [f"{TREE}/000000.gz", f"{TREE}/000001.gz"]
     assert all(row[4] == "loaded" and row[5] is None for row in files)
 
 
@@ -135,13 +137,18 @@ def test_zip_is_read_in_place_with_member_paths(tree: Path, tmp_path: Path) -> N
     load_paths([str(archive)], str(database))
     assert set(os.listdir(tmp_path)) - before == {"db.duckdb"}, "nothing is extracted to disk"
     assert [row[0] for row in files_of(database)] == [
-        f"balance-sync-logs/{STREAM}/000000.gz",
-        f"balance-sync-logs/{STREAM}/000001.gz",
-    ]
+        f"export.zip/{TREE}/000000.gz",
+        f"export.zip/{TREE}/000001.gz",
+    ], "a member is named by the zip's name and its path in the zip"
     folder_database = tmp_path / "folder.duckdb"
     load_paths([str(tree.parent)], str(folder_database))
-    assert lines_of(folder_database) == lines_of(database), "a zip and its folder load the same rows"
-    assert [row[1:] for row in events_of(folder_database)] == [row[1:] for row in events_of(database)]
+
+    def without_top(rows: list[tuple]) -> list[tuple]:
+        return [(row[0].split("/", 1)[1], *row[1:]) for row in rows]
+
+    assert without_top(lines_of(folder_database)) == without_top(lines_of(database)), \
+        "a zip and its folder load the same rows"
+    assert without_top(events_of(folder_database)) == without_top(events_of(database))
 
 
 def test_single_files_are_told_by_bytes_not_name(tmp_path: Path) -> None:
@@ -171,7 +178,7 @@ def test_crlf_unterminated_last_line_and_invalid_utf8_are_kept(tmp_path: Path) -
     ((_, _, _, line_count, status, error, invalid),) = files_of(database)
     assert (line_count, status, error, invalid) == (4, "loaded", None, True)
     assert events_of(database) == [
-        ("odd.gz", 0, 1, 4, 4, "first\r\nsecond \ufffd\ufffd bytes\r\n\r\nlast without newline")
+        ("in/odd.gz", 0, 1, 4, 4, "first\r\nsecond \ufffd\ufffd bytes\r\n\r\nlast without newline")
     ], "no timestamp: the whole file is event 0, every \\r kept"
 
 
@@ -234,7 +241,7 @@ def test_events_start_exactly_at_timestamped_lines(tmp_path: Path) -> None:
     load_paths([str(tmp_path / "in")], str(database))
     events = events_of(database)
     assert [row[2] for row in events] == [1] + [number for number, (_, starts) in enumerate(STARTS_AND_NOT, 1) if starts]
-    assert events == reference_events("cases.gz", lines)
+    assert events == reference_events("in/cases.gz", lines)
     assert [row[1] for row in events] == list(range(len(events))), "event 0, then 1, 2, ... in file order"
 
 
@@ -255,11 +262,11 @@ def test_event_texts_joined_give_back_the_file(tmp_path: Path) -> None:
     load_paths([str(tmp_path / "in")], str(database))
     joined = dict(table(database, "select source_file, string_agg(event_text, chr(10) order by line_number) "
                                   "from raw.log_events group by source_file"))
-    assert joined == {name: text.removesuffix("\n") for name, text in texts.items()}
+    assert joined == {f"in/{name}": text.removesuffix("\n") for name, text in texts.items()}
     assert table(database, "select count(*) from raw.log_files as f join (select source_file, sum(line_count) as n "
                            "from raw.log_events group by all) using (source_file) where n <> f.line_count") == [(0,)]
     for name, text in texts.items():
-        assert [row[1:] for row in events_of(database) if row[0] == name] == \
+        assert [row[1:] for row in events_of(database) if row[0] == f"in/{name}"] == \
             [row[1:] for row in reference_events(name, text.removesuffix("\n").split("\n"))], name
 
 
@@ -275,15 +282,15 @@ def test_files_streamed_in_pieces_give_the_same_events(tmp_path: Path, monkeypat
     write_gzip(tmp_path / "in" / "no-start.gz", ("continuation\n" * 5000).encode())
     whole = tmp_path / "whole.duckdb"
     load_paths([str(tmp_path / "in")], str(whole))
-    monkeypatch.setattr(cli, "PREFETCH_BYTES", 2048)
-    monkeypatch.setattr(cli, "GROUP_HELD_BYTES", 4096)
+    monkeypatch.setattr(load, "PREFETCH_BYTES", 2048)
+    monkeypatch.setattr(load, "GROUP_HELD_BYTES", 4096)
     monkeypatch.setattr(reader, "CHUNK_BYTES", 777)
     streamed = tmp_path / "streamed.duckdb"
     load_paths([str(tmp_path / "in")], str(streamed), Options(commit_bytes=20_000))
     assert events_of(streamed) == events_of(whole)
     assert files_of(streamed) == files_of(whole)
     assert table(streamed, "select line_count, strlen(event_text) from raw.log_events "
-                           "where source_file = 'no-start.gz'") == [(5000, 13 * 5000 - 1)]
+                           "where source_file = 'in/no-start.gz'") == [(5000, 13 * 5000 - 1)]
 
 
 @settings(max_examples=200, deadline=None)
@@ -315,26 +322,6 @@ def test_cutting_matches_the_grammar_for_any_lines(files: list[list[str]], piece
     assert streamed == reference_events("f0", files[0])
 
 
-@pytest.mark.parametrize("lines_per_batch, files_per_cut", [(1_000_000, 256), (3, 1), (4, 2)])
-def test_a_database_of_the_line_loader_is_migrated_to_events(tree: Path, tmp_path: Path, lines_per_batch: int,
-                                                             files_per_cut: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """raw.log_lines (the loader before raw.log_events) is cut into events once, then dropped
-    (in one batch; in batches of a few lines, files running past them, cut one or two at a time)."""
-    write_gzip(tree / "more" / "000000.gz", EVENT_TEXT.encode() * 3)
-    monkeypatch.setattr(store, "MIGRATION_BATCH_LINES", lines_per_batch)
-    monkeypatch.setattr(store, "MIGRATION_FILES", files_per_cut)
-    database = tmp_path / "db.duckdb"
-    load_paths([str(tree)], str(database))
-    expected = events_of(database)
-    with duckdb.connect(str(database)) as connection:
-        connection.execute(f"create table raw.log_lines as {LINES_OF_EVENTS}")
-        connection.execute("delete from raw.log_events")
-    summary = load_paths([str(tree)], str(database))
-    assert (summary.loaded, summary.skipped) == (0, 3)
-    assert events_of(database) == expected
-    assert table(database, "select count(*) from information_schema.tables where table_name = 'log_lines'") == [(0,)]
-
-
 def test_second_run_adds_nothing_and_tables_stay_identical(tree: Path, tmp_path: Path) -> None:
     database = tmp_path / "db.duckdb"
     load_paths([str(tree)], str(database))
@@ -351,7 +338,7 @@ def test_changed_file_replaces_its_rows(tree: Path, tmp_path: Path) -> None:
     summary = load_paths([str(tree)], str(database))
     assert (summary.loaded, summary.skipped) == (1, 1)
     rows = [row for row in lines_of(database) if row[0].endswith("000000.gz")]
-    assert rows == [(f"{STREAM}/000000.gz", 1, "only line")]
+    assert rows == [(f"{TREE}/000000.gz", 1, "only line")]
     assert len(files_of(database)) == 2
 
 
@@ -411,7 +398,7 @@ def test_touched_file_with_the_same_bytes_is_hashed_once_then_known(tree: Path, 
     assert (summary.loaded, summary.skipped, summary.skipped_unread) == (0, 2, 1)
     assert counter.opened == ["000000.gz"], "only the touched file is read, to compare its sha256"
     assert lines_of(database) == before, "same bytes: its rows stay as they were"
-    assert fingerprints_of(database)[f"{STREAM}/000000.gz"][1] == OLD_MTIME_NS + 60_000_000_123, \
+    assert fingerprints_of(database)[f"{TREE}/000000.gz"][1] == OLD_MTIME_NS + 60_000_000_123, \
         "its new date is recorded"
     counter.clear()
     assert load_paths([str(tree)], str(database)).skipped_unread == 2
@@ -453,7 +440,7 @@ def test_rehash_reads_every_file_and_finds_a_change_that_kept_size_and_date(
     assert (summary.loaded, summary.skipped, summary.skipped_unread) == (1, 2, 0)
     assert counter.opened == ["000000.gz", "000001.gz", "plain.log"], \
         "--rehash reads every file, once: a small file is hashed and loaded from the same bytes"
-    assert ("plain.log", 1, "2024-02-13T10:00:00.000Z END RequestId: r-2") in lines_of(database)
+    assert ("in/plain.log", 1, "2024-02-13T10:00:00.000Z END RequestId: r-2") in lines_of(database)
     result = run_loader("--rehash", str(folder), str(tree), database=database)
     assert result.returncode == 0 and "files loaded 0, skipped (already loaded) 3" in result.stdout, result.stdout
 
@@ -470,7 +457,7 @@ def test_zip_members_are_known_by_size_crc_and_date(tmp_path: Path, monkeypatch:
     write_archive(b"2024-02-13T10:00:00.000Z END RequestId: r-2\n")
     database = tmp_path / "db.duckdb"
     load_paths([str(archive)], str(database))
-    ((crc, date_time),) = {row[2:] for name, row in fingerprints_of(database).items() if name == "logs/a.log"}
+    ((crc, date_time),) = {row[2:] for name, row in fingerprints_of(database).items() if name == "export.zip/logs/a.log"}
     assert (crc, date_time) == (zipfile.ZipFile(archive).getinfo("logs/a.log").CRC, "2024-02-13 10:00:00")
     write_archive(b"2024-02-13T10:00:00.000Z END RequestId: r-3\n")  # same size and date, other bytes
     counter = OpenCounter(monkeypatch, tmp_path / "opened.txt")
@@ -487,25 +474,20 @@ def test_a_file_modified_just_before_the_run_is_hashed_again_next_time(tmp_path:
     write_gzip(folder / "fresh.gz", b"2024-02-13T10:00:00.000Z END RequestId: r-1\n")  # modified now
     database = tmp_path / "db.duckdb"
     load_paths([str(folder)], str(database))
-    assert fingerprints_of(database)["fresh.gz"][1] is None, "a date this recent is not recorded"
+    assert fingerprints_of(database)["in/fresh.gz"][1] is None, "a date this recent is not recorded"
     counter = OpenCounter(monkeypatch, tmp_path / "opened.txt")
     summary = load_paths([str(folder)], str(database))
     assert (summary.skipped, summary.skipped_unread, counter.opened) == (1, 0, ["fresh.gz"])
 
 
-def test_a_database_of_an_older_loader_gets_the_new_columns(tree: Path, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_database_of_an_earlier_loader_is_refused_with_what_to_do(tree: Path, tmp_path: Path) -> None:
     database = tmp_path / "db.duckdb"
     load_paths([str(tree)], str(database))
     with duckdb.connect(str(database)) as connection:
-        for column in ("mtime_ns", "zip_crc32", "zip_date_time"):
-            connection.execute(f"alter table raw.log_files drop column {column}")
-    counter = OpenCounter(monkeypatch, tmp_path / "opened.txt")
-    summary = load_paths([str(tree)], str(database))
-    assert (summary.loaded, summary.skipped, summary.skipped_unread) == (0, 2, 0)
-    assert counter.opened == ["000000.gz", "000001.gz"], "no date recorded yet: hashed once"
-    assert {row[1] for row in fingerprints_of(database).values()} == {OLD_MTIME_NS}
-    assert load_paths([str(tree)], str(database)).skipped_unread == 2
+        connection.execute("alter table raw.log_files drop column location")
+    result = run_loader(str(tree), database=database)
+    assert result.returncode == 3
+    assert "earlier version of the loader" in result.stderr and "new file" in result.stderr, result.stderr
 
 
 def bad_inputs(folder: Path) -> dict[str, str]:
@@ -539,9 +521,9 @@ def test_bad_input_is_rejected_with_a_reason_and_the_rest_loads(tree: Path, tmp_
     assert set(rejected) == set(expected)
     for name, words in expected.items():
         assert words in rejected[name][5], (name, rejected[name][5])
-        assert f"rejected bad/{name}: " in result.stderr, "one warning line names each rejected file"
+        assert f"rejected balance-sync-logs/bad/{name}: " in result.stderr, "one warning line names each rejected file"
         assert rejected[name][3] == 0 and len(rejected[name][1]) == 64
-    assert table(database, "select count(*) from raw.log_events where source_file like 'bad/%'") == [(0,)]
+    assert table(database, "select count(*) from raw.log_events where source_file like 'balance-sync-logs/bad/%'") == [(0,)]
     assert table(database, "select sum(line_count) from raw.log_events") == [(8,)], "the good files load whole"
     assert "rejected 6" in result.stdout
     assert run_loader("--strict", "--retry-rejected", str(tree), database=database).returncode == 1
@@ -559,10 +541,10 @@ def test_zip_holding_junk_and_a_corrupt_zip(tree: Path, tmp_path: Path) -> None:
     summary = load_paths([str(archive), str(broken)], str(database), warn=lambda message: None)
     assert (summary.loaded, summary.rejected) == (1, 3)
     reasons = {row[0]: row[5] for row in files_of(database)}
-    assert reasons["logs/deep/nested/good.gz"] is None
-    assert "binary data" in reasons["logs/deep/junk.bin"]
-    assert "zip archive inside" in reasons["logs/inner.zip"]
-    assert "not a readable zip archive" in reasons[str(broken)]
+    assert reasons["mixed.zip/logs/deep/nested/good.gz"] is None
+    assert "binary data" in reasons["mixed.zip/logs/deep/junk.bin"]
+    assert "zip archive inside" in reasons["mixed.zip/logs/inner.zip"]
+    assert "not a readable zip archive" in reasons["broken.zip"]
 
 
 def test_decompression_bomb_is_refused_past_the_limit(tmp_path: Path) -> None:
@@ -661,7 +643,7 @@ def _end_at_once(*_arguments: object) -> None:
 
 
 @pytest.mark.parametrize(("module", "function", "process"), [
-    (cli, "_list", "the process listing the input"),
+    (load, "_list", "the process listing the input"),
     (workers, "read_group", "a worker process reading the files"),
 ])
 def test_a_helper_process_that_dies_gives_a_clear_error_and_a_rerun_loads_all(
