@@ -337,7 +337,7 @@ class _ToRead:
                 continue
             # A file already seen whose size or date changed (or any, with --rehash) is skipped
             # when its sha256 is unchanged. Another size is another file: no need to hash it.
-            same_size = previous is not None and item.size_bytes == previous.size_bytes
+            same_size = previous is not None and item.size_bytes == previous.size_bytes and not item.problem
             group.append((item, previous.sha256 if same_size else None))
             size += item.size_bytes
             if size >= GROUP_BYTES or len(group) >= GROUP_FILES:

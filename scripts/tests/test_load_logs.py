@@ -6,10 +6,14 @@ import gzip
 import os
 import random
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -722,3 +726,199 @@ def test_the_loader_leaves_out_fsst_unless_told_otherwise(tmp_path: Path, monkey
     connection = connect(str(tmp_path / "all.duckdb"), 0.0)
     assert connection.execute(setting).fetchone() == ("",)
     connection.close()
+
+
+# ---- one physical file, one row: identity, names, odd inputs, files gone ------------------------
+
+
+def quiet(_message: str) -> None:
+    """A warn callback that drops the messages."""
+
+
+def test_a_file_given_twice_or_by_two_paths_or_a_link_is_read_once(tree: Path, tmp_path: Path) -> None:
+    (tmp_path / "links").mkdir()
+    (tmp_path / "links" / "link.gz").symlink_to(tree / STREAM / "000000.gz")
+    database = tmp_path / "db.duckdb"
+    summary = load_paths([str(tree), str(tree), str(tree / STREAM), str(tree / STREAM / "000001.gz"),
+                          str(tmp_path / "links")], str(database), warn=quiet)
+    assert (summary.loaded, summary.rejected, summary.repeated) == (2, 0, 6), \
+        "two files; the link and every second path to them are counted as repeated, not read"
+    assert [row[0] for row in files_of(database)] == [f"{TREE}/000000.gz", f"{TREE}/000001.gz"]
+    assert table(database, "select sum(line_count) from raw.log_events") == [(8,)]
+    result = run_loader(str(tree), str(tree), database=database)
+    assert "files loaded 0, skipped (already loaded) 2, rejected 0, given more than once 2 (read once)" in result.stdout, \
+        result.stdout
+
+
+def test_two_members_of_a_zip_with_the_same_name_are_both_kept(tmp_path: Path) -> None:
+    archive = tmp_path / "export.zip"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
+        with zipfile.ZipFile(archive, "w") as bundle:
+            bundle.writestr("s/000000.gz", b"2024-02-13T10:00:00.000Z END RequestId: first\n")
+            bundle.writestr("s/000000.gz", b"2024-02-13T10:00:00.000Z END RequestId: second\n")
+    database = tmp_path / "db.duckdb"
+    said: list[str] = []
+    summary = load_paths([str(archive)], str(database), warn=said.append)
+    assert (summary.loaded, summary.renamed) == (2, 1)
+    assert lines_of(database) == [
+        ("export.zip/s/000000.gz", 1, "2024-02-13T10:00:00.000Z END RequestId: first"),
+        ("export.zip/s/000000.gz (2)", 1, "2024-02-13T10:00:00.000Z END RequestId: second"),
+    ]
+    assert any("export.zip/s/000000.gz is taken by another file" in line for line in said), said
+    assert load_paths([str(archive)], str(database), warn=quiet).skipped_unread == 2, "each member known on reload"
+
+
+def test_a_second_export_with_the_same_inner_paths_keeps_both(tmp_path: Path) -> None:
+    database = tmp_path / "db.duckdb"
+    for month in ("jan", "feb"):
+        age(write_gzip(tmp_path / month / "s" / "000000.gz", f"2024-02-13T10:00:00.000Z END {month}\n".encode()))
+        load_paths([str(tmp_path / month)], str(database))
+    assert lines_of(database) == [
+        ("feb/s/000000.gz", 1, "2024-02-13T10:00:00.000Z END feb"),
+        ("jan/s/000000.gz", 1, "2024-02-13T10:00:00.000Z END jan"),
+    ], "the folder given starts the name: nothing replaced"
+    # another folder of the same name elsewhere: another file, stored under a free variant of the name
+    age(write_gzip(tmp_path / "elsewhere" / "jan" / "s" / "000000.gz", b"2024-02-13T10:00:00.000Z END other\n"))
+    said: list[str] = []
+    summary = load_paths([str(tmp_path / "elsewhere" / "jan")], str(database), warn=said.append)
+    assert (summary.loaded, summary.renamed) == (1, 1)
+    assert ("jan/s/000000.gz (2)", 1, "2024-02-13T10:00:00.000Z END other") in lines_of(database)
+    assert any("stored as jan/s/000000.gz (2)" in line for line in said), said
+    assert {row[0] for row in lines_of(database)} == {"feb/s/000000.gz", "jan/s/000000.gz", "jan/s/000000.gz (2)"}
+
+
+def test_a_single_file_is_named_by_its_folder_and_its_name(tmp_path: Path) -> None:
+    log = write_gzip(tmp_path / "stream-a" / "000000.gz", b"2024-02-13T10:00:00.000Z END RequestId: r-1\n")
+    database = tmp_path / "db.duckdb"
+    load_paths([str(log)], str(database))
+    assert [row[0] for row in files_of(database)] == ["stream-a/000000.gz"]
+
+
+def test_a_new_version_of_the_same_file_replaces_it_and_says_so(tree: Path, tmp_path: Path) -> None:
+    database = tmp_path / "db.duckdb"
+    load_paths([str(tree)], str(database))
+    age(write_gzip(tree / STREAM / "000000.gz", b"2024-02-13T10:00:00.000Z END RequestId: new\n"),
+        mtime_ns=OLD_MTIME_NS + 1)
+    result = run_loader(str(tree), database=database)
+    assert f"note: {TREE}/000000.gz changed since it was loaded; its rows are replaced" in result.stderr
+    assert "files loaded 1 (1 replacing an earlier version)" in result.stdout, result.stdout
+
+
+@pytest.mark.timeout(60)
+def test_fifos_sockets_and_devices_are_rejected_without_being_opened(tree: Path, tmp_path: Path) -> None:
+    os.mkfifo(tree / "pipe.gz")
+    with socket.socket(socket.AF_UNIX) as listener:
+        listener.bind(str(tree / "socket.gz"))
+        os.mkfifo(tmp_path / "given-pipe")
+        database = tmp_path / "db.duckdb"
+        result = run_loader("--strict", str(tree), str(tmp_path / "given-pipe"), "/dev/null", database=database)
+    assert result.returncode == 1, "--strict: a rejection fails the run"
+    reasons = {row[0]: row[5] for row in files_of(database) if row[4] == "rejected"}
+    assert "a FIFO (named pipe), not a log file: not opened" in reasons["balance-sync-logs/pipe.gz"]
+    assert "a socket" in reasons["balance-sync-logs/socket.gz"]
+    assert "a FIFO" in reasons[f"{tmp_path.name}/given-pipe"]
+    assert "a device" in reasons["dev/null"]
+    assert "files loaded 2" in result.stdout, "the rest loads"
+
+
+def test_an_unreadable_folder_is_rejected_and_named_and_strict_fails(tree: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = tree / "locked"
+    write_gzip(locked / "000000.gz", b"2024-02-13T10:00:00.000Z END RequestId: r-1\n")
+    original = os.scandir
+
+    def scandir(path):  # root reads any folder: the test makes one unreadable this way
+        if str(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(path))
+        return original(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    database = tmp_path / "db.duckdb"
+    said: list[str] = []
+    summary = load_paths([str(tree)], str(database), warn=said.append)
+    assert (summary.loaded, summary.rejected) == (2, 1)
+    ((name, error),) = table(database, "select source_file, error from raw.log_files where status = 'rejected'")
+    assert name == "balance-sync-logs/locked/" and "cannot list the folder (Permission denied)" in error
+    assert any("rejected balance-sync-logs/locked/" in line for line in said), said
+    assert cli.main(["--strict", "--progress", "plain", "--database", str(database), str(tree)]) == 1
+
+
+def test_an_empty_folder_or_zip_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    with zipfile.ZipFile(tmp_path / "empty.zip", "w"):
+        pass
+    assert cli.main(["--database", str(tmp_path / "db.duckdb"), str(tmp_path / "empty"), str(tmp_path / "empty.zip")]) == 0
+    err = capsys.readouterr().err
+    assert "empty holds no files" in err and "empty.zip holds no files" in err, err
+
+
+def test_database_open_errors_are_told_apart(tree: Path, tmp_path: Path) -> None:
+    missing = run_loader(str(tree), database=tmp_path / "lock" / "no-such-folder" / "db.duckdb")
+    assert missing.returncode == 3
+    assert "does not exist; create it" in missing.stderr and "in use" not in missing.stderr, missing.stderr
+    not_a_database = tmp_path / "locked.duckdb"
+    not_a_database.write_text("not a database")
+    other = run_loader(str(tree), database=not_a_database)
+    assert other.returncode == 3 and "cannot open" in other.stderr and "in use" not in other.stderr, other.stderr
+
+
+def test_a_read_only_folder_for_the_database_is_said_plainly(tree: Path) -> None:
+    """Run as an unprivileged user (root writes anywhere): setpriv where the tests run as root."""
+    folder = Path(tempfile.mkdtemp(prefix="loader_read_only_"))
+    try:
+        shutil.copytree(tree, folder / "logs")
+        (folder / "db").mkdir()
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        (folder / "db").chmod(0o555)
+        prefix: list[str] = []
+        if os.geteuid() == 0:
+            if shutil.which("setpriv") is None:
+                pytest.skip("running as root without setpriv: cannot drop privileges")
+            prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        result = subprocess.run([*prefix, sys.executable, str(LOADER), "--database", str(folder / "db" / "x.duckdb"),
+                                 str(folder / "logs")], capture_output=True, text=True, check=False)
+        assert result.returncode == 3, result.stderr
+        assert f"the folder {folder / 'db'} is read-only" in result.stderr and "in use" not in result.stderr, \
+            result.stderr
+    finally:
+        (folder / "db").chmod(0o755)
+        shutil.rmtree(folder)
+
+
+def test_a_nul_byte_rejects_the_file_wherever_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    line = b"2024-02-13T10:00:00.000Z END RequestId: r-1\n"
+    write_gzip(tmp_path / "in" / "early.gz", b"\x00" + line * 2000)
+    write_gzip(tmp_path / "in" / "past-the-sample.gz", line * 1000 + b"\x00" + line)  # past the 8 KB sample
+    write_gzip(tmp_path / "in" / "late.gz", line * 3000 + b"x\x00\n")
+    database = tmp_path / "db.duckdb"
+    monkeypatch.setattr(reader, "CHUNK_BYTES", 64 * 1024)  # late.gz's NUL in a later chunk
+    summary = load_paths([str(tmp_path / "in")], str(database), warn=quiet)
+    assert (summary.loaded, summary.rejected) == (0, 3)
+    assert {row[5] for row in files_of(database)} == {"binary data after gzip decompression (a NUL byte), not a text log"}
+
+
+def test_files_gone_from_the_input_are_reported_kept_then_retired(tree: Path, tmp_path: Path) -> None:
+    database = tmp_path / "db.duckdb"
+    other = write_gzip(tmp_path / "other" / "s" / "000000.gz", b"2024-02-13T10:00:00.000Z END other\n")
+    load_paths([str(tree), str(other.parent.parent)], str(database))
+    gone = tree / STREAM / "000001.gz"
+    kept_bytes = gone.read_bytes()
+    gone.unlink()
+    result = run_loader(str(tree), database=database)
+    assert f"warning: 1 files recorded under {tree} are no longer there; their rows are kept" in result.stderr
+    assert f"{TREE}/000001.gz" in result.stderr and "gone from the input 1 (kept)" in result.stdout
+    assert table(database, "select count(*) from raw.log_events where source_file like '%000001.gz'") == [(1,)]
+    result = run_loader("--retire-missing", str(tree), database=database)
+    assert "gone from the input 1 (retired 1)" in result.stdout, result.stdout
+    ((status, error),) = table(database, f"select status, error from raw.log_files where source_file = '{TREE}/000001.gz'")
+    assert status == "retired" and "--retire-missing" in error and f"no longer in {tree}" in error
+    assert table(database, "select count(*) from raw.log_events where source_file like '%000001.gz'") == [(0,)]
+    assert table(database, "select count(*) from raw.log_files where status = 'loaded'") == [(2,)], \
+        "the files under a path not given this time are not gone"
+    assert "gone from the input" not in run_loader(str(tree), database=database).stdout, \
+        "a retired file is reported once"
+    gone.write_bytes(kept_bytes)
+    assert load_paths([str(tree)], str(database)).loaded == 1, "a retired file that comes back is loaded again"
+    assert table(database, f"select status from raw.log_files where source_file = '{TREE}/000001.gz'") == [("loaded",)]

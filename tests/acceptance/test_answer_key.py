@@ -112,9 +112,9 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         [str(DBT), "build", "--target-path", str(work / "target"), "--log-path", str(work / "dbt-logs")],
         cwd=REPO, env=env, capture_output=True, text=True,
     )
-    # source_file is relative to the folder loaded (a zip: the member path, which the key gives as is)
-    prefix = "" if logs.suffix == ".zip" else key["layout"]["root"] + "/"
-    broken = [bad["source_file"].removeprefix(prefix) for bad in key.get("broken_files", [])]
+    # source_file starts with the folder loaded (the key's root; a zip: the zip's name, then the member path)
+    prefix = logs.name + "/" if logs.suffix == ".zip" else ""
+    broken = [prefix + bad["source_file"] for bad in key.get("broken_files", [])]
     connection = duckdb.connect(str(database), read_only=True)
     yield Built(scale, key, connection, build.returncode, build.stdout + build.stderr, broken)
     connection.close()

@@ -192,8 +192,8 @@ def two_ways(tmp_path_factory: pytest.TempPathFactory) -> TwoWays:
     _load(logs, reference, "load-reference", outputs)
     _build(work, reference, "build-reference", outputs, "--full-refresh")
 
-    # source_file is the path relative to the folder loaded
-    files = sorted(path.relative_to(logs).as_posix() for path in logs.rglob("*.gz"))
+    # source_file is the path from the folder loaded, that folder's name included
+    files = sorted(path.relative_to(logs.parent).as_posix() for path in logs.rglob("*.gz"))
     late_file = _late_file(reference)
     assert late_file in files
     rng = random.Random(31)
@@ -206,9 +206,9 @@ def two_ways(tmp_path_factory: pytest.TempPathFactory) -> TwoWays:
     staged = work / "staged" / logs.name
     shutil.copytree(logs, staged)
     for name in held_back:
-        (staged / name).unlink()
-    whole_changed_file = (logs / changed_file).read_bytes()
-    (staged / changed_file).write_bytes(
+        (staged.parent / name).unlink()
+    whole_changed_file = (logs.parent / changed_file).read_bytes()
+    (staged.parent / changed_file).write_bytes(
         gzip.compress(_first_half_of_events(gzip.decompress(whole_changed_file).decode()).encode()))
 
     two_steps = work / "two_steps.duckdb"
@@ -216,8 +216,8 @@ def two_ways(tmp_path_factory: pytest.TempPathFactory) -> TwoWays:
     _build(work, two_steps, "build-first-step", outputs)
 
     for name in held_back:
-        shutil.copy2(logs / name, staged / name)
-    (staged / changed_file).write_bytes(whole_changed_file)
+        shutil.copy2(logs.parent / name, staged.parent / name)
+    (staged.parent / changed_file).write_bytes(whole_changed_file)
     _load(staged, two_steps, "load-second-step", outputs)
     _build(work, two_steps, "build-second-step", outputs)
 
@@ -241,7 +241,7 @@ def two_ways(tmp_path_factory: pytest.TempPathFactory) -> TwoWays:
 
     return TwoWays(reference, two_steps, late_file, changed_file, held_back, outputs,
                    (refusal_added, refusal_added_reference), (later, refusal_rejected_reference),
-                   REFUSAL_FILE, transaction_id)
+                   f"{staged.name}/{REFUSAL_FILE}", transaction_id)
 
 
 def _mart_columns(connection: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[str]]:

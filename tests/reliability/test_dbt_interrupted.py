@@ -298,7 +298,7 @@ def corpus_build(generated: tuple[Path, dict[str, Any]]) -> Iterator[CorpusBuild
         shutil.copytree(logs, corpus / "balance-sync-logs")
         own = write_own_corpus(corpus / "balance-sync-logs")
         database = work / "corpus.duckdb"
-        run_loader(database, "--max-file-mb", "20", str(corpus))
+        run_loader(database, "--max-file-mb", "20", str(corpus / "balance-sync-logs"))
         build = dbt_build(database, work, check=False)
         yield CorpusBuild(corpus, database, key, own, build)
     finally:
