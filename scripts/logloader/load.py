@@ -22,7 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 
 from tqdm import tqdm
@@ -140,7 +140,7 @@ def load_paths(
     try:
         connection = connect(database, wait_seconds)
         try:
-            store = RawStore(connection, datetime.now(timezone.utc).replace(tzinfo=None))
+            store = RawStore(connection, datetime.now(UTC).replace(tzinfo=None))
             known = store.known_files()
             loaded_by_sha = {
                 entry.sha256: entry.source_file for entry in known.values() if entry.status is FileStatus.LOADED
@@ -225,7 +225,7 @@ def _gone_files(roots: list[Root], to_read: _ToRead, known: dict[str, KnownFile]
         shown = ", ".join(names[:GONE_SHOWN]) + (f" and {len(names) - GONE_SHOWN:,} more" if len(names) > GONE_SHOWN
                                                  else "")
         if options.retire_missing:
-            when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+            when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
             store.retire(names, f"retired on {when} (--retire-missing): no longer in {given}")
             summary.retired += len(names)
             say(f"note: retired {len(names):,} files no longer in {given} (their events are deleted): {shown}")

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 import duckdb
 import pyarrow as pa
@@ -44,7 +44,7 @@ from .inputs import Fingerprint
 CATALOG = "ledger"
 
 
-class FileStatus(str, Enum):
+class FileStatus(StrEnum):
     """The status of a row of raw.log_files."""
 
     LOADED = "loaded"  # its events are in raw.log_events

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import NamedTuple
 
 import pyarrow as pa
@@ -45,7 +45,7 @@ class ReadSettings:
     group_held_bytes: int
 
 
-class ReadOutcome(str, Enum):
+class ReadOutcome(StrEnum):
     """What reading one file came to."""
 
     HELD = "held"  # its events are in its group's batch

@@ -22,9 +22,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logloader import cli, events, inputs, load, reader, store, workers
-from logloader.load import Options, load_paths
+from logloader import cli, events, inputs, load, reader, workers
 from logloader.errors import DatabaseBusy, HelperStopped
+from logloader.load import Options, load_paths
 from logloader.reader import MEGABYTE, Limits
 
 REPO = Path(__file__).resolve().parents[2]
