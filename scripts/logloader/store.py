@@ -329,9 +329,9 @@ class RawStore:
                 "delete from raw.log_events where source_file in (select source_file from retired_files)"
             )
             self._connection.execute(
-                "update raw.log_files set status = ?, error = ?, loaded_at = ? "
+                "update raw.log_files set status = ?, error = ? "
                 "where source_file in (select source_file from retired_files)",
-                [FileStatus.RETIRED.value, reason, self._loaded_at],
+                [FileStatus.RETIRED.value, reason],
             )
             self._connection.execute("commit")
         except BaseException:
