@@ -339,7 +339,7 @@ def built() -> Iterator[Built]:
             write_log(path, stream.text().encode())
 
         database = work / "properties.duckdb"
-        run_loader(database, str(work / "logs"))
+        run_loader(database, str(root))
         build = dbt_build(database, work, check=False)
         names = COLUMNS.split(", ")
         with connect_read_only(database) as db:
