@@ -12,7 +12,7 @@ from .stream import Rates, ShardState, StreamBuilder, make_users
 from .truth import ShardTruth
 
 INVALID_UTF8_MARKER = "\x00INVALID-UTF8\x00"
-INVALID_UTF8_BYTES = "Customer note: caf".encode() + b"\xe9 \xff\xfe end"
+INVALID_UTF8_BYTES = b"Customer note: caf" + b"\xe9 \xff\xfe end"
 
 
 @dataclass(frozen=True)

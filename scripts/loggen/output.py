@@ -11,12 +11,13 @@ import sys
 import time
 import zipfile
 from collections import Counter, deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .broken import broken_files
 from .nodefmt import hex_string, uuid4
@@ -60,7 +61,7 @@ class GeneratorConfig:
     @property
     def start_ms(self) -> int:
         return int(datetime(self.start_date.year, self.start_date.month, self.start_date.day,
-                            tzinfo=timezone.utc).timestamp() * 1000)
+                            tzinfo=UTC).timestamp() * 1000)
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def build_shard(config: GeneratorConfig, spec: ShardSpec) -> ShardResult:
         counters["files"] += 1
         counters["lines"] += data.count(b"\n")
         counters["decompressed_bytes"] += len(data)
-        day = datetime.fromtimestamp(start // 1000, tz=timezone.utc).strftime("%Y-%m-%d")
+        day = datetime.fromtimestamp(start // 1000, tz=UTC).strftime("%Y-%m-%d")
         relpath = f"{root}/{day}-[$LATEST]{hex_string(rng, 32)}/000000.gz"
         outputs.append((relpath, gzip.compress(data, compresslevel=config.compresslevel, mtime=0)))
     return ShardResult(spec.index, outputs, summarize(truth))
@@ -223,7 +224,7 @@ def _merge(summaries: list[dict[str, Any]]) -> dict[str, Any]:
                 total.setdefault(key, []).extend(value)
             else:
                 total[key] = total.get(key, 0) + value
-    for key, value in total.items():
+    for value in total.values():
         if isinstance(value, list):
             value.sort(key=lambda v: v["transaction_id"] if isinstance(v, dict) else v)
     return total

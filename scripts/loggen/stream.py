@@ -11,14 +11,14 @@ import json
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from . import catalog as cat
 from .nodefmt import hex_string, js_number, js_string, request_uuid, ulid, uuid4
 from .truth import RefusalRecord, ShardTruth, TransactionRecord
 
 DAY_MS = 86_400_000
-LEGACY_UNTIL_MS = int(datetime(2024, 1, 1, tzinfo=timezone.utc).timestamp() * 1000)
+LEGACY_UNTIL_MS = int(datetime(2024, 1, 1, tzinfo=UTC).timestamp() * 1000)
 
 # Rare things every shard writes at least once (so every message kind exists at any scale).
 FORCED_ITEMS = (
@@ -132,7 +132,7 @@ class TimestampFormatter:
         day, rest = divmod(ms, DAY_MS)
         if day != self._day:
             self._day = day
-            self._prefix = datetime.fromtimestamp(day * 86400, tz=timezone.utc).strftime("%Y-%m-%dT")
+            self._prefix = datetime.fromtimestamp(day * 86400, tz=UTC).strftime("%Y-%m-%dT")
         seconds, millis = divmod(rest, 1000)
         hours, seconds = divmod(seconds, 3600)
         minutes, seconds = divmod(seconds, 60)

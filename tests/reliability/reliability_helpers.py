@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,6 @@ if str(SCRIPTS) not in sys.path:
     sys.path.insert(0, str(SCRIPTS))
 
 from loggen.nodefmt import js_string  # noqa: E402  (util.inspect string quoting, shared with the generator)
-
 
 # ---- running the product ------------------------------------------------------------------------
 
@@ -243,7 +242,7 @@ _INVOCATIONS = itertools.count(1)  # RequestIds are unique across every file a t
 class StreamWriter:
     """Builds the text of one CloudWatch export file: events, each followed by one empty line."""
 
-    clock: datetime = field(default_factory=lambda: datetime(2024, 3, 1, 8, 0, tzinfo=timezone.utc))
+    clock: datetime = field(default_factory=lambda: datetime(2024, 3, 1, 8, 0, tzinfo=UTC))
     events: list[str] = field(default_factory=list)
 
     def stamp(self, step_ms: int = 7) -> str:

@@ -27,7 +27,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import Any
@@ -37,16 +37,16 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from reliability_helpers import (
+    PUBLISHED,
     StreamWriter,
     Transaction,
     connect_read_only,
-    require_dbt,
     dbt_build,
-    PUBLISHED,
     js_number,
     not_in_sync_message,
     refusal_message,
     remove_work_folder,
+    require_dbt,
     run_loader,
     stream_folder,
     write_log,
@@ -321,7 +321,7 @@ def built() -> Iterator[Built]:
         batch_sizes = random.Random(len(examples))
         for file_number, start in enumerate(range(0, len(examples), 40)):
             chunk = examples[start:start + 40]
-            stream = StreamWriter(clock=datetime(2024, 3, 1 + file_number, 8, 0, tzinfo=timezone.utc))
+            stream = StreamWriter(clock=datetime(2024, 3, 1 + file_number, 8, 0, tzinfo=UTC))
             path = stream_folder(root, f"{file_number:032x}")
             source_file = path.relative_to(root.parent).as_posix()
             position = 0
