@@ -266,8 +266,9 @@ def iter_input_files(path_text: str) -> Iterator[InputFile]:
         yield from _walk_zip(path_text, _label(path_text))
     else:
         absolute = os.path.normpath(os.path.abspath(path_text))
-        name = "/".join(part for part in (os.path.basename(os.path.dirname(absolute)), os.path.basename(absolute))
-                        if part)
+        name = "/".join(
+            part for part in (os.path.basename(os.path.dirname(absolute)), os.path.basename(absolute)) if part
+        )
         try:
             status = os.stat(path_text)
         except OSError as error:

@@ -88,8 +88,10 @@ class Summary:
         if self.repeated:
             files.append(f"given more than once {self.repeated:,} (read once)")
         if self.gone:
-            files.append(f"gone from the input {len(self.gone):,}"
-                         + (f" (retired {self.retired:,})" if self.retired else " (kept)"))
+            files.append(
+                f"gone from the input {len(self.gone):,}"
+                + (f" (retired {self.retired:,})" if self.retired else " (kept)")
+            )
         parts = [
             ", ".join(files),
             f"lines {self.lines:,}",
@@ -171,8 +173,10 @@ def load_paths(
                             summary.lines += read.line_count
                             if previous is not None and previous.status is FileStatus.LOADED:
                                 summary.replaced += 1
-                                say(f"note: {item.source_file} changed since it was loaded; its rows are replaced "
-                                    "by the new version")
+                                say(
+                                    f"note: {item.source_file} changed since it was loaded; its rows are replaced "
+                                    "by the new version"
+                                )
                         else:
                             summary.rejected += 1
                             summary.rejections.append((item.source_file, read.error))
@@ -204,8 +208,15 @@ def load_paths(
     return summary
 
 
-def _gone_files(roots: list[Root], to_read: _ToRead, known: dict[str, KnownFile], store: RawStore,
-                options: Options, summary: Summary, say: Warn) -> None:
+def _gone_files(
+    roots: list[Root],
+    to_read: _ToRead,
+    known: dict[str, KnownFile],
+    store: RawStore,
+    options: Options,
+    summary: Summary,
+    say: Warn,
+) -> None:
     """Report the files recorded under a path given that the run no longer found (and retire
     them with ``options.retire_missing``). Files under a folder that could not be listed are
     not gone: they could not be looked for."""
@@ -222,16 +233,19 @@ def _gone_files(roots: list[Root], to_read: _ToRead, known: dict[str, KnownFile]
     for given, names in gone.items():
         names.sort()
         summary.gone.extend(names)
-        shown = ", ".join(names[:GONE_SHOWN]) + (f" and {len(names) - GONE_SHOWN:,} more" if len(names) > GONE_SHOWN
-                                                 else "")
+        shown = ", ".join(names[:GONE_SHOWN]) + (
+            f" and {len(names) - GONE_SHOWN:,} more" if len(names) > GONE_SHOWN else ""
+        )
         if options.retire_missing:
             when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
             store.retire(names, f"retired on {when} (--retire-missing): no longer in {given}")
             summary.retired += len(names)
             say(f"note: retired {len(names):,} files no longer in {given} (their events are deleted): {shown}")
         else:
-            say(f"warning: {len(names):,} files recorded under {given} are no longer there; their rows are kept "
-                f"(the logs are the record; --retire-missing retires them): {shown}")
+            say(
+                f"warning: {len(names):,} files recorded under {given} are no longer there; their rows are kept "
+                f"(the logs are the record; --retire-missing retires them): {shown}"
+            )
 
 
 class _Listing:
@@ -243,8 +257,7 @@ class _Listing:
     def __init__(self, paths: list[str]) -> None:
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_list, args=(paths, sender, os.getpid()), name="list-input",
-                                        daemon=True)
+        self._process = context.Process(target=_list, args=(paths, sender, os.getpid()), name="list-input", daemon=True)
         self._process.start()
         sender.close()
 
@@ -294,8 +307,15 @@ class _ToRead:
     files known unchanged by their size and date are counted as skipped here, never opened
     nor queued."""
 
-    def __init__(self, listed: Iterator[InputFile | Notice], known: dict[str, KnownFile], options: Options,
-                 summary: Summary, bar: tqdm, say: Warn) -> None:
+    def __init__(
+        self,
+        listed: Iterator[InputFile | Notice],
+        known: dict[str, KnownFile],
+        options: Options,
+        summary: Summary,
+        bar: tqdm,
+        say: Warn,
+    ) -> None:
         self._listed = listed
         self._known = known
         self._options = options
@@ -388,8 +408,9 @@ def _stream_file(item: InputFile, store: RawStore, options: Options) -> FileRead
     return file_read(ReadOutcome.HELD, facts)
 
 
-def _end_file(item: InputFile, read: FileRead, store: RawStore, loaded_by_sha: dict[str, str],
-              fingerprint: Fingerprint | None) -> FileRead:
+def _end_file(
+    item: InputFile, read: FileRead, store: RawStore, loaded_by_sha: dict[str, str], fingerprint: Fingerprint | None
+) -> FileRead:
     """Record one file in the store's open transaction (a second copy of loaded bytes is
     rejected); return the final outcome."""
     source_file = item.source_file

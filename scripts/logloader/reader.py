@@ -175,8 +175,9 @@ def _check_line(unfinished_line: bytes, limits: Limits) -> None:
         raise RejectedFile(f"a line longer than {limits.max_line_bytes // MEGABYTE} MB; raise --max-line-mb to load it")
 
 
-def read_segments(item: InputFile, facts: FileFacts, limits: Limits = Limits(), data: bytes | None = None
-                  ) -> Iterator[Segment]:
+def read_segments(
+    item: InputFile, facts: FileFacts, limits: Limits = Limits(), data: bytes | None = None
+) -> Iterator[Segment]:
     """Yield the file's lines in segments; raise :class:`RejectedFile` on bad input.
 
     ``data``: the file's bytes when already read (else the file is opened).
@@ -236,8 +237,9 @@ def read_small(item: InputFile) -> bytes | None:
     return data if len(data) <= item.size_bytes else None  # grown since it was listed: streamed
 
 
-def read_whole(item: InputFile, facts: FileFacts, limits: Limits, hold_bytes: int, data: bytes | None = None
-               ) -> bytes | None:
+def read_whole(
+    item: InputFile, facts: FileFacts, limits: Limits, hold_bytes: int, data: bytes | None = None
+) -> bytes | None:
     """The file's text with every line ended by ``\\n`` (valid UTF-8: the lines
     :func:`read_segments` yields), or None when it passes ``hold_bytes`` (the caller
     streams it). ``data``: the file's bytes from :func:`read_small`, if read.

@@ -417,8 +417,12 @@ class RawStore:
         if not self._in_transaction:
             return
         self._write_events()
-        files = pa.table(dict(zip(FILE_COLUMNS, map(list, zip(*self._files)))) if self._files
-                         else {name: [] for name in FILE_COLUMNS}, schema=FILE_SCHEMA)
+        files = pa.table(
+            dict(zip(FILE_COLUMNS, map(list, zip(*self._files))))
+            if self._files
+            else {name: [] for name in FILE_COLUMNS},
+            schema=FILE_SCHEMA,
+        )
         refreshed = pa.table(self._refreshed, schema=REFRESH_SCHEMA) if self._refreshed["source_file"] else None
         self._submit(self._commit, files, refreshed)
         self._in_transaction = False

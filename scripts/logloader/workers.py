@@ -134,15 +134,20 @@ def _read_file(item: InputFile, known_sha256: str | None, settings: ReadSettings
     return file_read(ReadOutcome.HELD, facts), text
 
 
-def reads_in_order(groups: Iterator[list[Task]], settings: ReadSettings, read_ahead: int
-                   ) -> Iterator[tuple[list[Task], GroupRead]]:
+def reads_in_order(
+    groups: Iterator[list[Task]], settings: ReadSettings, read_ahead: int
+) -> Iterator[tuple[list[Task], GroupRead]]:
     """Read groups on worker processes, at most ``read_ahead`` groups ahead of the caller,
     yielding them in order. No process is started when there is no group."""
     first = next(groups, None)
     if first is None:
         return
-    pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_worker_started, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        max_workers=os.cpu_count() or 1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_worker_started,
+        initargs=(os.getpid(),),
+    )
     try:
         window: deque[tuple[list[Task], Future[GroupRead]]] = deque()
         for group in itertools.chain([first], itertools.islice(groups, read_ahead - 1)):

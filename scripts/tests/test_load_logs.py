@@ -150,8 +150,9 @@ def test_zip_is_read_in_place_with_member_paths(tree: Path, tmp_path: Path) -> N
     def without_top(rows: list[tuple]) -> list[tuple]:
         return [(row[0].split("/", 1)[1], *row[1:]) for row in rows]
 
-    assert without_top(lines_of(folder_database)) == without_top(lines_of(database)), \
+    assert without_top(lines_of(folder_database)) == without_top(lines_of(database)), (
         "a zip and its folder load the same rows"
+    )
     assert without_top(events_of(folder_database)) == without_top(events_of(database))
 
 
@@ -187,9 +188,11 @@ def test_crlf_unterminated_last_line_and_invalid_utf8_are_kept(tmp_path: Path) -
 
 
 def test_events_of_a_crlf_file_without_final_newline_keep_their_carriage_returns(tmp_path: Path) -> None:
-    raw = (b"2024-02-13T10:00:00.000Z START RequestId: r-1\r\n\r\n"
-           b"2024-02-13T10:00:00.100Z 2024-02-13T10:00:00.100Z\tr-1\tERROR\tbad \xc3(\r\n  at x\r\n"
-           b"2024-02-13T10:00:00.200Z END RequestId: r-1")
+    raw = (
+        b"2024-02-13T10:00:00.000Z START RequestId: r-1\r\n\r\n"
+        b"2024-02-13T10:00:00.100Z 2024-02-13T10:00:00.100Z\tr-1\tERROR\tbad \xc3(\r\n  at x\r\n"
+        b"2024-02-13T10:00:00.200Z END RequestId: r-1"
+    )
     write_gzip(tmp_path / "in" / "crlf.gz", raw)
     database = tmp_path / "db.duckdb"
     load_paths([str(tmp_path / "in")], str(database))
@@ -244,7 +247,9 @@ def test_events_start_exactly_at_timestamped_lines(tmp_path: Path) -> None:
     database = tmp_path / "db.duckdb"
     load_paths([str(tmp_path / "in")], str(database))
     events = events_of(database)
-    assert [row[2] for row in events] == [1] + [number for number, (_, starts) in enumerate(STARTS_AND_NOT, 1) if starts]
+    assert [row[2] for row in events] == [1] + [
+        number for number, (_, starts) in enumerate(STARTS_AND_NOT, 1) if starts
+    ]
     assert events == reference_events("in/cases.gz", lines)
     assert [row[1] for row in events] == list(range(len(events))), "event 0, then 1, 2, ... in file order"
 
@@ -264,14 +269,23 @@ def test_event_texts_joined_give_back_the_file(tmp_path: Path) -> None:
         write_gzip(tmp_path / "in" / name, data)
     database = tmp_path / "db.duckdb"
     load_paths([str(tmp_path / "in")], str(database))
-    joined = dict(table(database, "select source_file, string_agg(event_text, chr(10) order by line_number) "
-                                  "from raw.log_events group by source_file"))
+    joined = dict(
+        table(
+            database,
+            "select source_file, string_agg(event_text, chr(10) order by line_number) "
+            "from raw.log_events group by source_file",
+        )
+    )
     assert joined == {f"in/{name}": text.removesuffix("\n") for name, text in texts.items()}
-    assert table(database, "select count(*) from raw.log_files as f join (select source_file, sum(line_count) as n "
-                           "from raw.log_events group by all) using (source_file) where n <> f.line_count") == [(0,)]
+    assert table(
+        database,
+        "select count(*) from raw.log_files as f join (select source_file, sum(line_count) as n "
+        "from raw.log_events group by all) using (source_file) where n <> f.line_count",
+    ) == [(0,)]
     for name, text in texts.items():
-        assert [row[1:] for row in events_of(database) if row[0] == f"in/{name}"] == \
-            [row[1:] for row in reference_events(name, text.removesuffix("\n").split("\n"))], name
+        assert [row[1:] for row in events_of(database) if row[0] == f"in/{name}"] == [
+            row[1:] for row in reference_events(name, text.removesuffix("\n").split("\n"))
+        ], name
 
 
 def test_files_streamed_in_pieces_give_the_same_events(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -293,8 +307,9 @@ def test_files_streamed_in_pieces_give_the_same_events(tmp_path: Path, monkeypat
     load_paths([str(tmp_path / "in")], str(streamed), Options(commit_bytes=20_000))
     assert events_of(streamed) == events_of(whole)
     assert files_of(streamed) == files_of(whole)
-    assert table(streamed, "select line_count, strlen(event_text) from raw.log_events "
-                           "where source_file = 'in/no-start.gz'") == [(5000, 13 * 5000 - 1)]
+    assert table(
+        streamed, "select line_count, strlen(event_text) from raw.log_events where source_file = 'in/no-start.gz'"
+    ) == [(5000, 13 * 5000 - 1)]
 
 
 @settings(max_examples=200, deadline=None)
@@ -311,7 +326,9 @@ def test_cutting_matches_the_grammar_for_any_lines(files: list[list[str]], piece
     events of the one-line-at-a-time definition."""
     names = [f"f{index}" for index in range(len(files))]
     buffer = "".join(line + "\n" for lines in files for line in lines).encode()
-    batch, ranges = events.cut_events(buffer, [events.Part(index, len(lines)) for index, lines in enumerate(files)], names)
+    batch, ranges = events.cut_events(
+        buffer, [events.Part(index, len(lines)) for index, lines in enumerate(files)], names
+    )
     rows = list(zip(*batch.to_pydict().values()))
     assert rows == [row for name, lines in zip(names, files) for row in reference_events(name, lines)]
     for name, where in zip(names, ranges):
@@ -371,12 +388,17 @@ class OpenCounter:
 
 
 def fingerprints_of(database: Path) -> dict[str, tuple]:
-    return {row[0]: row[1:] for row in table(
-        database, "select source_file, size_bytes, mtime_ns, zip_crc32, zip_date_time from raw.log_files")}
+    return {
+        row[0]: row[1:]
+        for row in table(
+            database, "select source_file, size_bytes, mtime_ns, zip_crc32, zip_date_time from raw.log_files"
+        )
+    }
 
 
-def test_unchanged_file_is_skipped_without_being_read(tree: Path, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unchanged_file_is_skipped_without_being_read(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     database = tmp_path / "db.duckdb"
     load_paths([str(tree)], str(database))
     assert set(fingerprints_of(database).values()) == {
@@ -390,8 +412,9 @@ def test_unchanged_file_is_skipped_without_being_read(tree: Path, tmp_path: Path
     assert (lines_of(database), table(database, "select * from raw.log_files order by all")) == before
 
 
-def test_touched_file_with_the_same_bytes_is_hashed_once_then_known(tree: Path, tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_touched_file_with_the_same_bytes_is_hashed_once_then_known(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     database = tmp_path / "db.duckdb"
     load_paths([str(tree)], str(database))
     before = lines_of(database)
@@ -402,8 +425,9 @@ def test_touched_file_with_the_same_bytes_is_hashed_once_then_known(tree: Path, 
     assert (summary.loaded, summary.skipped, summary.skipped_unread) == (0, 2, 1)
     assert counter.opened == ["000000.gz"], "only the touched file is read, to compare its sha256"
     assert lines_of(database) == before, "same bytes: its rows stay as they were"
-    assert fingerprints_of(database)[f"{TREE}/000000.gz"][1] == OLD_MTIME_NS + 60_000_000_123, \
+    assert fingerprints_of(database)[f"{TREE}/000000.gz"][1] == OLD_MTIME_NS + 60_000_000_123, (
         "its new date is recorded"
+    )
     counter.clear()
     assert load_paths([str(tree)], str(database)).skipped_unread == 2
     assert counter.opened == [], "after that the touched file is known by its size and date"
@@ -437,13 +461,15 @@ def test_rehash_reads_every_file_and_finds_a_change_that_kept_size_and_date(
     # rewritten in place with the same size, its date set back: only the bytes can tell
     log.write_text("2024-02-13T10:00:00.000Z END RequestId: r-2\n")
     age(log)
-    assert load_paths([str(folder), str(tree)], str(database)).skipped_unread == 3, \
+    assert load_paths([str(folder), str(tree)], str(database)).skipped_unread == 3, (
         "without --rehash size and date are trusted (the documented limit)"
+    )
     counter = OpenCounter(monkeypatch, tmp_path / "opened.txt")
     summary = load_paths([str(folder), str(tree)], str(database), Options(rehash=True))
     assert (summary.loaded, summary.skipped, summary.skipped_unread) == (1, 2, 0)
-    assert counter.opened == ["000000.gz", "000001.gz", "plain.log"], \
+    assert counter.opened == ["000000.gz", "000001.gz", "plain.log"], (
         "--rehash reads every file, once: a small file is hashed and loaded from the same bytes"
+    )
     assert ("in/plain.log", 1, "2024-02-13T10:00:00.000Z END RequestId: r-2") in lines_of(database)
     result = run_loader("--rehash", str(folder), str(tree), database=database)
     assert result.returncode == 0 and "files loaded 0, skipped (already loaded) 3" in result.stdout, result.stdout
@@ -461,19 +487,23 @@ def test_zip_members_are_known_by_size_crc_and_date(tmp_path: Path, monkeypatch:
     write_archive(b"2024-02-13T10:00:00.000Z END RequestId: r-2\n")
     database = tmp_path / "db.duckdb"
     load_paths([str(archive)], str(database))
-    ((crc, date_time),) = {row[2:] for name, row in fingerprints_of(database).items() if name == "export.zip/logs/a.log"}
+    ((crc, date_time),) = {
+        row[2:] for name, row in fingerprints_of(database).items() if name == "export.zip/logs/a.log"
+    }
     assert (crc, date_time) == (zipfile.ZipFile(archive).getinfo("logs/a.log").CRC, "2024-02-13 10:00:00")
     write_archive(b"2024-02-13T10:00:00.000Z END RequestId: r-3\n")  # same size and date, other bytes
     counter = OpenCounter(monkeypatch, tmp_path / "opened.txt")
     summary = load_paths([str(archive)], str(database))
     assert (summary.loaded, summary.skipped_unread) == (1, 1)
-    assert counter.opened == ["logs/b.log"], \
+    assert counter.opened == ["logs/b.log"], (
         "the unchanged member is not read; the changed one (CRC-32) is hashed and loaded from one read"
+    )
     assert [line for _, _, line in lines_of(database)][-1] == "2024-02-13T10:00:00.000Z END RequestId: r-3"
 
 
-def test_a_file_modified_just_before_the_run_is_hashed_again_next_time(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_modified_just_before_the_run_is_hashed_again_next_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "in"
     write_gzip(folder / "fresh.gz", b"2024-02-13T10:00:00.000Z END RequestId: r-1\n")  # modified now
     database = tmp_path / "db.duckdb"
@@ -527,7 +557,9 @@ def test_bad_input_is_rejected_with_a_reason_and_the_rest_loads(tree: Path, tmp_
         assert words in rejected[name][5], (name, rejected[name][5])
         assert f"rejected balance-sync-logs/bad/{name}: " in result.stderr, "one warning line names each rejected file"
         assert rejected[name][3] == 0 and len(rejected[name][1]) == 64
-    assert table(database, "select count(*) from raw.log_events where source_file like 'balance-sync-logs/bad/%'") == [(0,)]
+    assert table(database, "select count(*) from raw.log_events where source_file like 'balance-sync-logs/bad/%'") == [
+        (0,)
+    ]
     assert table(database, "select sum(line_count) from raw.log_events") == [(8,)], "the good files load whole"
     assert "rejected 6" in result.stdout
     assert run_loader("--strict", "--retry-rejected", str(tree), database=database).returncode == 1
@@ -581,7 +613,11 @@ def test_missing_path_is_a_clear_error(tmp_path: Path) -> None:
 def test_a_second_writer_gets_a_clear_message(tree: Path, tmp_path: Path) -> None:
     database = tmp_path / "db.duckdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb,time; c=duckdb.connect({str(database)!r}); print('ok', flush=True); time.sleep(30)"],
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(database)!r}); print('ok', flush=True); time.sleep(30)",
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -599,8 +635,16 @@ def test_a_second_writer_gets_a_clear_message(tree: Path, tmp_path: Path) -> Non
 
 def test_help_explains_every_option() -> None:
     result = subprocess.run([sys.executable, str(LOADER), "--help"], capture_output=True, text=True, check=True)
-    for option in ("--database", "--strict", "--retry-rejected", "--rehash", "--max-file-mb", "--max-line-mb", "--wait",
-                   "--progress"):
+    for option in (
+        "--database",
+        "--strict",
+        "--retry-rejected",
+        "--rehash",
+        "--max-file-mb",
+        "--max-line-mb",
+        "--wait",
+        "--progress",
+    ):
         assert option in result.stdout
 
 
@@ -628,12 +672,15 @@ def test_killed_loader_leaves_whole_files_and_a_rerun_matches(tmp_path: Path) ->
         if not killed.exists():
             continue
         # Whatever was committed is whole files: each recorded file has all its lines, no orphan lines.
-        assert table(
-            killed,
-            "select f.source_file from raw.log_files as f left join raw.log_events as e using (source_file) "
-            "group by f.source_file, f.line_count having f.line_count <> coalesce(sum(e.line_count), 0) "
-            "union all select source_file from raw.log_events anti join raw.log_files using (source_file)",
-        ) == []
+        assert (
+            table(
+                killed,
+                "select f.source_file from raw.log_files as f left join raw.log_events as e using (source_file) "
+                "group by f.source_file, f.line_count having f.line_count <> coalesce(sum(e.line_count), 0) "
+                "union all select source_file from raw.log_events anti join raw.log_files using (source_file)",
+            )
+            == []
+        )
         files_after_kill.append(table(killed, "select count(*) from raw.log_files")[0][0])
     assert any(0 < count < 40 for count in files_after_kill), f"no kill landed mid-run: {files_after_kill}"
     assert run_loader(str(root), database=killed).returncode == 0
@@ -646,10 +693,13 @@ def _end_at_once(*_arguments: object) -> None:
     os._exit(1)
 
 
-@pytest.mark.parametrize(("module", "function", "process"), [
-    (load, "_list", "the process listing the input"),
-    (workers, "read_group", "a worker process reading the files"),
-])
+@pytest.mark.parametrize(
+    ("module", "function", "process"),
+    [
+        (load, "_list", "the process listing the input"),
+        (workers, "read_group", "a worker process reading the files"),
+    ],
+)
 def test_a_helper_process_that_dies_gives_a_clear_error_and_a_rerun_loads_all(
     tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: object, function: str, process: str
 ) -> None:
@@ -708,8 +758,10 @@ def test_the_loader_and_dbt_default_to_the_same_duckdb_settings() -> None:
     from logloader.store import DEFAULT_DISABLED_COMPRESSION, DEFAULT_MEMORY_LIMIT
 
     profiles = (Path(__file__).resolve().parents[2] / "profiles.yml").read_text()
-    for variable, default in (("BALANCE_SYNC_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
-                              ("BALANCE_SYNC_DISABLED_COMPRESSION", DEFAULT_DISABLED_COMPRESSION)):
+    for variable, default in (
+        ("BALANCE_SYNC_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
+        ("BALANCE_SYNC_DISABLED_COMPRESSION", DEFAULT_DISABLED_COMPRESSION),
+    ):
         assert re.findall(rf"env_var\('{variable}', '([^']*)'\)", profiles) == [default], variable
 
 
@@ -739,15 +791,20 @@ def test_a_file_given_twice_or_by_two_paths_or_a_link_is_read_once(tree: Path, t
     (tmp_path / "links").mkdir()
     (tmp_path / "links" / "link.gz").symlink_to(tree / STREAM / "000000.gz")
     database = tmp_path / "db.duckdb"
-    summary = load_paths([str(tree), str(tree), str(tree / STREAM), str(tree / STREAM / "000001.gz"),
-                          str(tmp_path / "links")], str(database), warn=quiet)
-    assert (summary.loaded, summary.rejected, summary.repeated) == (2, 0, 6), \
+    summary = load_paths(
+        [str(tree), str(tree), str(tree / STREAM), str(tree / STREAM / "000001.gz"), str(tmp_path / "links")],
+        str(database),
+        warn=quiet,
+    )
+    assert (summary.loaded, summary.rejected, summary.repeated) == (2, 0, 6), (
         "two files; the link and every second path to them are counted as repeated, not read"
+    )
     assert [row[0] for row in files_of(database)] == [f"{TREE}/000000.gz", f"{TREE}/000001.gz"]
     assert table(database, "select sum(line_count) from raw.log_events") == [(8,)]
     result = run_loader(str(tree), str(tree), database=database)
-    assert "files loaded 0, skipped (already loaded) 2, rejected 0, given more than once 2 (read once)" in result.stdout, \
-        result.stdout
+    assert (
+        "files loaded 0, skipped (already loaded) 2, rejected 0, given more than once 2 (read once)" in result.stdout
+    ), result.stdout
 
 
 def test_two_members_of_a_zip_with_the_same_name_are_both_kept(tmp_path: Path) -> None:
@@ -798,8 +855,10 @@ def test_a_single_file_is_named_by_its_folder_and_its_name(tmp_path: Path) -> No
 def test_a_new_version_of_the_same_file_replaces_it_and_says_so(tree: Path, tmp_path: Path) -> None:
     database = tmp_path / "db.duckdb"
     load_paths([str(tree)], str(database))
-    age(write_gzip(tree / STREAM / "000000.gz", b"2024-02-13T10:00:00.000Z END RequestId: new\n"),
-        mtime_ns=OLD_MTIME_NS + 1)
+    age(
+        write_gzip(tree / STREAM / "000000.gz", b"2024-02-13T10:00:00.000Z END RequestId: new\n"),
+        mtime_ns=OLD_MTIME_NS + 1,
+    )
     result = run_loader(str(tree), database=database)
     assert f"note: {TREE}/000000.gz changed since it was loaded; its rows are replaced" in result.stderr
     assert "files loaded 1 (1 replacing an earlier version)" in result.stdout, result.stdout
@@ -822,8 +881,9 @@ def test_fifos_sockets_and_devices_are_rejected_without_being_opened(tree: Path,
     assert "files loaded 2" in result.stdout, "the rest loads"
 
 
-def test_an_unreadable_folder_is_rejected_and_named_and_strict_fails(tree: Path, tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreadable_folder_is_rejected_and_named_and_strict_fails(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     locked = tree / "locked"
     write_gzip(locked / "000000.gz", b"2024-02-13T10:00:00.000Z END RequestId: r-1\n")
     original = os.scandir
@@ -848,7 +908,9 @@ def test_an_empty_folder_or_zip_says_so(tmp_path: Path, capsys: pytest.CaptureFi
     (tmp_path / "empty").mkdir()
     with zipfile.ZipFile(tmp_path / "empty.zip", "w"):
         pass
-    assert cli.main(["--database", str(tmp_path / "db.duckdb"), str(tmp_path / "empty"), str(tmp_path / "empty.zip")]) == 0
+    assert (
+        cli.main(["--database", str(tmp_path / "db.duckdb"), str(tmp_path / "empty"), str(tmp_path / "empty.zip")]) == 0
+    )
     err = capsys.readouterr().err
     assert "empty holds no files" in err and "empty.zip holds no files" in err, err
 
@@ -877,11 +939,16 @@ def test_a_read_only_folder_for_the_database_is_said_plainly(tree: Path) -> None
             if shutil.which("setpriv") is None:
                 pytest.skip("running as root without setpriv: cannot drop privileges")
             prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-        result = subprocess.run([*prefix, sys.executable, str(LOADER), "--database", str(folder / "db" / "x.duckdb"),
-                                 str(folder / "logs")], capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            [*prefix, sys.executable, str(LOADER), "--database", str(folder / "db" / "x.duckdb"), str(folder / "logs")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert result.returncode == 3, result.stderr
-        assert f"the folder {folder / 'db'} is read-only" in result.stderr and "in use" not in result.stderr, \
+        assert f"the folder {folder / 'db'} is read-only" in result.stderr and "in use" not in result.stderr, (
             result.stderr
+        )
     finally:
         (folder / "db").chmod(0o755)
         shutil.rmtree(folder)
@@ -896,7 +963,9 @@ def test_a_nul_byte_rejects_the_file_wherever_it_is(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(reader, "CHUNK_BYTES", 64 * 1024)  # late.gz's NUL in a later chunk
     summary = load_paths([str(tmp_path / "in")], str(database), warn=quiet)
     assert (summary.loaded, summary.rejected) == (0, 3)
-    assert {row[5] for row in files_of(database)} == {"binary data after gzip decompression (a NUL byte), not a text log"}
+    assert {row[5] for row in files_of(database)} == {
+        "binary data after gzip decompression (a NUL byte), not a text log"
+    }
 
 
 def test_files_gone_from_the_input_are_reported_kept_then_retired(tree: Path, tmp_path: Path) -> None:
@@ -912,13 +981,17 @@ def test_files_gone_from_the_input_are_reported_kept_then_retired(tree: Path, tm
     assert table(database, "select count(*) from raw.log_events where source_file like '%000001.gz'") == [(1,)]
     result = run_loader("--retire-missing", str(tree), database=database)
     assert "gone from the input 1 (retired 1)" in result.stdout, result.stdout
-    ((status, error),) = table(database, f"select status, error from raw.log_files where source_file = '{TREE}/000001.gz'")
+    ((status, error),) = table(
+        database, f"select status, error from raw.log_files where source_file = '{TREE}/000001.gz'"
+    )
     assert status == "retired" and "--retire-missing" in error and f"no longer in {tree}" in error
     assert table(database, "select count(*) from raw.log_events where source_file like '%000001.gz'") == [(0,)]
-    assert table(database, "select count(*) from raw.log_files where status = 'loaded'") == [(2,)], \
+    assert table(database, "select count(*) from raw.log_files where status = 'loaded'") == [(2,)], (
         "the files under a path not given this time are not gone"
-    assert "gone from the input" not in run_loader(str(tree), database=database).stdout, \
+    )
+    assert "gone from the input" not in run_loader(str(tree), database=database).stdout, (
         "a retired file is reported once"
+    )
     gone.write_bytes(kept_bytes)
     assert load_paths([str(tree)], str(database)).loaded == 1, "a retired file that comes back is loaded again"
     assert table(database, f"select status from raw.log_files where source_file = '{TREE}/000001.gz'") == [("loaded",)]

@@ -38,8 +38,25 @@ LOADER_ONLY_NAMES = ["full", "raw", "staging", "intermediate", "reference", "sys
 def small_logs() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="reliability_names_"))
     try:
-        subprocess.run([sys.executable, str(GENERATOR), "--out", str(folder), "--files", "6", "--users", "4",
-                        "--seed", "3", "--quiet", "--jobs", "1"], cwd=REPO, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(GENERATOR),
+                "--out",
+                str(folder),
+                "--files",
+                "6",
+                "--users",
+                "4",
+                "--seed",
+                "3",
+                "--quiet",
+                "--jobs",
+                "1",
+            ],
+            cwd=REPO,
+            check=True,
+        )
         yield folder / "balance-sync-logs"
     finally:
         remove_work_folder(folder)
@@ -63,8 +80,9 @@ def readme_query(database: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("name", list(NAMES.values()), ids=list(NAMES))
-def test_load_build_and_query_work_for_any_database_name(name: str, small_logs: Path, work: Path,
-                                                         default_name_answer: str) -> None:
+def test_load_build_and_query_work_for_any_database_name(
+    name: str, small_logs: Path, work: Path, default_name_answer: str
+) -> None:
     database = work / f"{name}.duckdb"
     run_loader(database, str(small_logs))
     dbt_build(database, work)
@@ -80,6 +98,13 @@ def test_the_loader_works_for_any_database_name(name: str, small_logs: Path, wor
     first = run_loader(database, str(small_logs))
     again = run_loader(database, str(small_logs))
     assert "files loaded 0," in again.stdout and "files loaded 0," not in first.stdout, again.stdout
-    result = run([str(REPO / "scripts" / "sql.sh"), str(database), "-csv", "-c",
-                  "select count(*) from raw.log_files where status = 'loaded'"])
+    result = run(
+        [
+            str(REPO / "scripts" / "sql.sh"),
+            str(database),
+            "-csv",
+            "-c",
+            "select count(*) from raw.log_files where status = 'loaded'",
+        ]
+    )
     assert result.returncode == 0 and result.stdout.split()[-1] != "0", result.stdout + result.stderr
