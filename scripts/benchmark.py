@@ -49,7 +49,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,8 +78,9 @@ class Stage:
     megabytes: float | None = None  # data the stage handles, when not the whole data set
 
 
-def run_measured(command: list[str], env: dict[str, str], log: Path, cwd: Path = REPO,
-                 allow_failure: bool = False) -> tuple[float, float, int]:
+def run_measured(
+    command: list[str], env: dict[str, str], log: Path, cwd: Path = REPO, allow_failure: bool = False
+) -> tuple[float, float, int]:
     """Run ``command`` in a fresh process tree; return (seconds, peak MB, exit code).
 
     The peak is the memory of the whole process tree: the largest resident set any single
@@ -165,6 +165,7 @@ def magic(path: Path) -> bytes:
 
 def decompressed_bytes(files: list[Path]) -> int:
     """Decompressed text size; gzip is told by its bytes (as the loader does), zip members are counted one by one."""
+
     def gunzipped(handle) -> int:  # type: ignore[no-untyped-def]
         total = 0
         while chunk := handle.read(READ_CHUNK):
@@ -239,9 +240,11 @@ def dbt_build(env: dict[str, str], work: Path, name: str, options: list[str] = P
     (target / "run_results.json").unlink(missing_ok=True)
     log = work / f"logs-{name.replace(' ', '-')}.txt"
     seconds, peak, code = run_measured(
-        [str(DBT), "build", *options, "--target-path", str(target),
-         "--log-path", str(work / "dbt-logs")],
-        env, log, allow_failure=True)
+        [str(DBT), "build", *options, "--target-path", str(target), "--log-path", str(work / "dbt-logs")],
+        env,
+        log,
+        allow_failure=True,
+    )
     parts = []
     if (target / "run_results.json").exists():
         layers, graph = dbt_layers(target)
@@ -283,8 +286,9 @@ def export_date(source_file: str) -> tuple[str, str]:
     return ("-".join(day.groups()) if day else "", source_file)
 
 
-def measure_incremental(arguments: argparse.Namespace, paths: list[Path], env: dict[str, str], work: Path,
-                        full_run: float) -> list[Stage]:
+def measure_incremental(
+    arguments: argparse.Namespace, paths: list[Path], env: dict[str, str], work: Path, full_run: float
+) -> list[Stage]:
     """Withdraw PERCENT of the files from the raw tables, rebuild (untimed), then time re-load + dbt build."""
     import duckdb  # the venv's; imported here so --help works anywhere
 
@@ -308,34 +312,64 @@ def measure_incremental(arguments: argparse.Namespace, paths: list[Path], env: d
         return [before]
     load_again, peak_load, _ = run_measured(
         [str(PYTHON), "scripts/load_logs.py", "--progress", "plain", *map(str, paths)],
-        env, work / "logs-load-incremental.txt")
+        env,
+        work / "logs-load-incremental.txt",
+    )
     rebuild = dbt_build(env, work, "incremental dbt build")
     again = load_again + rebuild.seconds
     share = f"{count:,} {arguments.new_files} files, {withheld_mb:.1f} MB"
     before.note = f"(state before the new files; not part of the re-run) {before.note}"
     return [
         before,
-        Stage(f"incremental load (+{arguments.incremental:g}%)", load_again, peak_load,
-              f"{share} new; the others are skipped unread (same size and date)", megabytes=withheld_mb),
-        Stage("incremental dbt build", rebuild.seconds, rebuild.peak_mb, rebuild.note, rebuild.failed,
-              megabytes=withheld_mb),
-        Stage(f"incremental +{arguments.incremental:g}% (load + dbt build)", again, max(peak_load, rebuild.peak_mb),
-              f"{again / full_run:.0%} of the full run (target <= 10%)", rebuild.failed, megabytes=withheld_mb),
+        Stage(
+            f"incremental load (+{arguments.incremental:g}%)",
+            load_again,
+            peak_load,
+            f"{share} new; the others are skipped unread (same size and date)",
+            megabytes=withheld_mb,
+        ),
+        Stage(
+            "incremental dbt build",
+            rebuild.seconds,
+            rebuild.peak_mb,
+            rebuild.note,
+            rebuild.failed,
+            megabytes=withheld_mb,
+        ),
+        Stage(
+            f"incremental +{arguments.incremental:g}% (load + dbt build)",
+            again,
+            max(peak_load, rebuild.peak_mb),
+            f"{again / full_run:.0%} of the full run (target <= 10%)",
+            rebuild.failed,
+            megabytes=withheld_mb,
+        ),
     ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", type=Path, help="logs to measure (default: ../shared/data)")
-    parser.add_argument("--generate-mb", type=int, help="generate about this many MB (10^6 bytes, decompressed) of logs instead")
+    parser.add_argument(
+        "--generate-mb", type=int, help="generate about this many MB (10^6 bytes, decompressed) of logs instead"
+    )
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default: %(default)s)")
-    parser.add_argument("--incremental", type=float, default=0.0, metavar="PERCENT",
-                        help="also measure a re-run after adding this share (e.g. 1) of the files to a "
-                             "database built without them (folder inputs)")
-    parser.add_argument("--new-files", choices=("random", "latest"), default="random",
-                        help="which files --incremental withholds: a seeded random sample (late exports "
-                             "among old days, the hard case) or the latest by the day in their stream name "
-                             "(the daily case) (default: %(default)s)")
+    parser.add_argument(
+        "--incremental",
+        type=float,
+        default=0.0,
+        metavar="PERCENT",
+        help="also measure a re-run after adding this share (e.g. 1) of the files to a "
+        "database built without them (folder inputs)",
+    )
+    parser.add_argument(
+        "--new-files",
+        choices=("random", "latest"),
+        default="random",
+        help="which files --incremental withholds: a seeded random sample (late exports "
+        "among old days, the hard case) or the latest by the day in their stream name "
+        "(the daily case) (default: %(default)s)",
+    )
     parser.add_argument("--reports", action="store_true", help="also time the reports build")
     parser.add_argument("--keep", type=Path, help="keep the work folder here instead of a temporary one")
     arguments = parser.parse_args(argv)
@@ -363,8 +397,19 @@ def measure(arguments: argparse.Namespace, work: Path) -> int:
         logs = work / "logs"
         shutil.rmtree(logs, ignore_errors=True)
         seconds, peak, _ = run_measured(
-            [str(PYTHON), "scripts/generate_logs.py", "--out", str(logs), "--seed", str(arguments.seed),
-             "--target-mb", str(arguments.generate_mb)], env, work / "logs-generate.txt")
+            [
+                str(PYTHON),
+                "scripts/generate_logs.py",
+                "--out",
+                str(logs),
+                "--seed",
+                str(arguments.seed),
+                "--target-mb",
+                str(arguments.generate_mb),
+            ],
+            env,
+            work / "logs-generate.txt",
+        )
         stages.append(Stage("generate", seconds, peak, "(not part of the pipeline)"))
         paths = [logs / "balance-sync-logs"]
     else:
@@ -375,22 +420,34 @@ def measure(arguments: argparse.Namespace, work: Path) -> int:
     files = input_files(paths)
     size = decompressed_bytes(files)
     megabytes = size / MEGABYTE
-    print(f"data: {len(files):,} files, {megabytes:,.1f} MB decompressed, "
-          f"{sum(p.stat().st_size for p in files) / MEGABYTE:,.1f} MB on disk", flush=True)
+    print(
+        f"data: {len(files):,} files, {megabytes:,.1f} MB decompressed, "
+        f"{sum(p.stat().st_size for p in files) / MEGABYTE:,.1f} MB on disk",
+        flush=True,
+    )
 
     floor, floor_peak = floor_seconds(files, env, work / "logs-floor.txt")
     stages.append(Stage("floor (zcat, all cores)", floor, floor_peak))
-    seconds, peak, _ = run_measured([str(PYTHON), "scripts/load_logs.py", "--progress", "plain", *map(str, paths)],
-                                    env, work / "logs-load.txt")
+    seconds, peak, _ = run_measured(
+        [str(PYTHON), "scripts/load_logs.py", "--progress", "plain", *map(str, paths)], env, work / "logs-load.txt"
+    )
     stages.append(Stage("load", seconds, peak))
     load_seconds = seconds
     # dbt reads the whole project only on the first run in a checkout; later runs (scripts/run.sh
     # keeps target/) re-read changed files only. Timed apart, so the build below is every later run.
     parse_seconds, parse_peak, _ = run_measured(
         [str(DBT), "parse", "--target-path", str(work / "target"), "--log-path", str(work / "dbt-logs")],
-        env, work / "logs-dbt-parse.txt")
-    stages.append(Stage("dbt parse (first run in a checkout only)", parse_seconds, parse_peak,
-                        "its own process; within a build it costs less (no second start-up)"))
+        env,
+        work / "logs-dbt-parse.txt",
+    )
+    stages.append(
+        Stage(
+            "dbt parse (first run in a checkout only)",
+            parse_seconds,
+            parse_peak,
+            "its own process; within a build it costs less (no second start-up)",
+        )
+    )
     build = dbt_build(env, work, "dbt build", FIRST_BUILD_OPTIONS)
     stages.append(build)
     full_run = load_seconds + build.seconds
@@ -407,8 +464,10 @@ def measure(arguments: argparse.Namespace, work: Path) -> int:
         ratio = stage.seconds / floor if floor else float("nan")
         print(f"{stage.name:<44} {stage.seconds:>8.2f} {rate:>8.1f} {ratio:>8.1f} {stage.peak_mb:>8.0f}  {stage.note}")
     peak_pipeline = max(s.peak_mb for s in stages if s.name in ("load", "dbt build"))
-    print(f"{'load + dbt build':<44} {full_run:>8.2f} {megabytes / full_run:>8.1f} "
-          f"{full_run / floor if floor else float('nan'):>8.1f} {peak_pipeline:>8.0f}")
+    print(
+        f"{'load + dbt build':<44} {full_run:>8.2f} {megabytes / full_run:>8.1f} "
+        f"{full_run / floor if floor else float('nan'):>8.1f} {peak_pipeline:>8.0f}"
+    )
     print(f"load average at end: {load_average()}")
     failed = [stage.name for stage in stages if stage.failed]
     if failed:

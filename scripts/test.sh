@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Every test of the project, from a fresh clone (CI runs this through .ci/run):
+#   0. ruff: lint and format check of every Python file (ruff.toml);
 #   1. pytest: the loader, the generator, the acceptance figures on ../shared/data
 #      (skipped with a message where that folder is absent);
 #   2. dbt: unit tests, data tests and contracts, on generated logs;
@@ -10,6 +11,10 @@ scripts/setup.sh --browser
 
 work=$(mktemp -d -t balance-sync-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+
+echo "== ruff (lint, then format check; fix with .venv/bin/ruff check --fix . && .venv/bin/ruff format .)"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 
 echo "== pytest"
 status=0

@@ -8,6 +8,7 @@ Modules, one job each:
 - ``broken``: deliberately bad files and how a loader must treat each.
 - ``output``: shards, multiprocessing, folder/zip writing and the answer key.
 """
+
 from __future__ import annotations
 
 __all__ = ["GeneratorConfig", "generate"]

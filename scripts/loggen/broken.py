@@ -1,4 +1,5 @@
 """Deliberately bad input files (``--broken``) and what a correct loader does with each."""
+
 from __future__ import annotations
 
 import gzip
@@ -12,7 +13,7 @@ from .stream import Rates, ShardState, StreamBuilder, make_users
 from .truth import ShardTruth
 
 INVALID_UTF8_MARKER = "\x00INVALID-UTF8\x00"
-INVALID_UTF8_BYTES = "Customer note: caf".encode() + b"\xe9 \xff\xfe end"
+INVALID_UTF8_BYTES = b"Customer note: caf" + b"\xe9 \xff\xfe end"
 
 
 @dataclass(frozen=True)
@@ -63,50 +64,92 @@ def broken_files(seed: int, export_id: str, start_ms: int, day: str) -> list[Bro
     files: list[BrokenFile] = []
     text, _ = _small_stream(rng, start_ms, False)
     whole = gzip.compress(text.encode(), mtime=0)
-    files.append(BrokenFile("truncated_gzip", relpath(), whole[: len(whole) * 6 // 10], {
-        "expected_status": "rejected",
-        "reason": "gzip stream truncated (ends before the end-of-stream marker / CRC)",
-    }))
+    files.append(
+        BrokenFile(
+            "truncated_gzip",
+            relpath(),
+            whole[: len(whole) * 6 // 10],
+            {
+                "expected_status": "rejected",
+                "reason": "gzip stream truncated (ends before the end-of-stream marker / CRC)",
+            },
+        )
+    )
 
     text, counters = _small_stream(rng, start_ms + 700_000, False)
     plain = text.encode()
-    files.append(BrokenFile("plain_text_named_gz", relpath(), plain, {
-        "expected_status": "loaded",
-        "reason": "plain UTF-8 text under a .gz name: told by its bytes (no 1f 8b magic), loads as text",
-        **_counts(plain, counters),
-    }))
+    files.append(
+        BrokenFile(
+            "plain_text_named_gz",
+            relpath(),
+            plain,
+            {
+                "expected_status": "loaded",
+                "reason": "plain UTF-8 text under a .gz name: told by its bytes (no 1f 8b magic), loads as text",
+                **_counts(plain, counters),
+            },
+        )
+    )
 
-    files.append(BrokenFile("empty_file", relpath(), b"", {
-        "expected_status": "rejected",
-        "reason": "empty file (0 bytes)",
-    }))
+    files.append(
+        BrokenFile(
+            "empty_file",
+            relpath(),
+            b"",
+            {
+                "expected_status": "rejected",
+                "reason": "empty file (0 bytes)",
+            },
+        )
+    )
 
     junk = bytearray(rng.getrandbits(8) for _ in range(4096))
     junk[0:2] = b"\x00\x9c"  # never the gzip magic
-    files.append(BrokenFile("binary_junk", relpath(), bytes(junk), {
-        "expected_status": "rejected",
-        "reason": "binary junk: neither gzip nor text (NUL bytes, not UTF-8)",
-    }))
+    files.append(
+        BrokenFile(
+            "binary_junk",
+            relpath(),
+            bytes(junk),
+            {
+                "expected_status": "rejected",
+                "reason": "binary junk: neither gzip nor text (NUL bytes, not UTF-8)",
+            },
+        )
+    )
 
     text, counters = _small_stream(rng, start_ms + 1_400_000, True)
     raw = text.encode().replace(INVALID_UTF8_MARKER.encode(), INVALID_UTF8_BYTES)
     bad_line = raw[: raw.index(INVALID_UTF8_BYTES)].count(b"\n") + 1
-    files.append(BrokenFile("invalid_utf8_line", relpath(), gzip.compress(raw, mtime=0), {
-        "expected_status": "loaded",
-        "reason": "valid gzip, one line with invalid UTF-8 bytes: loads with U+FFFD replacements, file flagged",
-        "has_invalid_utf8": True,
-        "invalid_line_number": bad_line,
-        **_counts(raw, counters),
-    }))
+    files.append(
+        BrokenFile(
+            "invalid_utf8_line",
+            relpath(),
+            gzip.compress(raw, mtime=0),
+            {
+                "expected_status": "loaded",
+                "reason": "valid gzip, one line with invalid UTF-8 bytes: loads with U+FFFD replacements, file flagged",
+                "has_invalid_utf8": True,
+                "invalid_line_number": bad_line,
+                **_counts(raw, counters),
+            },
+        )
+    )
 
     text, counters = _small_stream(rng, start_ms + 2_100_000, False)
     crlf = text.encode().replace(b"\n", b"\r\n")
-    files.append(BrokenFile("crlf_line_endings", relpath(), gzip.compress(crlf, mtime=0), {
-        "expected_status": "loaded",
-        "reason": "valid gzip with CRLF line endings: loads, each line keeps its trailing \\r "
-                  "(the empty separator lines are '\\r')",
-        **_counts(crlf, counters),
-    }))
+    files.append(
+        BrokenFile(
+            "crlf_line_endings",
+            relpath(),
+            gzip.compress(crlf, mtime=0),
+            {
+                "expected_status": "loaded",
+                "reason": "valid gzip with CRLF line endings: loads, each line keeps its trailing \\r "
+                "(the empty separator lines are '\\r')",
+                **_counts(crlf, counters),
+            },
+        )
+    )
     for f in files:
         f.expectation["source_file"] = f.relpath
         f.expectation["size_bytes"] = len(f.data)

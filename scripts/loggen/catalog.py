@@ -3,6 +3,7 @@
 Only the vocabulary (enumerations and message wording) follows the real service; every id,
 name, amount, account number and hash the generator writes is invented from the seed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -86,7 +87,9 @@ MSG_ALREADY_SYNCED = "Skipping the process, balance is already synced from other
 MSG_ALREADY_SYNCED_OLD = "Balance is already synced from other listeners"
 MSG_FLAG_FALSE = "Skipping the process, Update Payment Balance Flag is set to false "
 MSG_NEGATIVE = "Subscriber will have a negative balance due to this action, the process will terminate."
-MSG_SYNC_ERROR = "An error occured while syncing the balance TypeError: Cannot read properties of null (reading 'getBalance')"
+MSG_SYNC_ERROR = (
+    "An error occured while syncing the balance TypeError: Cannot read properties of null (reading 'getBalance')"
+)
 SYNC_ERROR_STACK = (
     "    at Zi.exec (/src/syncBalance/useCase.ts:55:37)",
     "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)",
@@ -125,18 +128,48 @@ SLACK_TOPIC_ARN = f"arn:aws:sns:us-east-1:{AWS_ACCOUNT}:example-sns-send-slack"
 QUEUE_ARN = f"arn:aws:sqs:us-east-1:{AWS_ACCOUNT}:example-sync-balance.fifo"
 
 FIRST_NAMES = (
-    "Ahmed", "Fatima", "Mohammed", "Noura", "Yusuf", "Layla", "Omar", "Sara", "Hassan", "Maryam",
-    "José", "Zoë", "Chloé", "Björn", "Siobhán", "D'Arcy", "Renée", "عبدالله", "فاطمة", "Jean-Luc",
+    "Ahmed",
+    "Fatima",
+    "Mohammed",
+    "Noura",
+    "Yusuf",
+    "Layla",
+    "Omar",
+    "Sara",
+    "Hassan",
+    "Maryam",
+    "José",
+    "Zoë",
+    "Chloé",
+    "Björn",
+    "Siobhán",
+    "D'Arcy",
+    "Renée",
+    "عبدالله",
+    "فاطمة",
+    "Jean-Luc",
 )
 LAST_NAMES = (
-    "Al Khalifa", "Haddad", "Nasser", "O'Neill", "Müller", "Fernández", "Rahman", "Saleh", "Kumar", "Smith",
-    "الهاشمي", "Dubois", "Yılmaz", "Nakamura",
+    "Al Khalifa",
+    "Haddad",
+    "Nasser",
+    "O'Neill",
+    "Müller",
+    "Fernández",
+    "Rahman",
+    "Saleh",
+    "Kumar",
+    "Smith",
+    "الهاشمي",
+    "Dubois",
+    "Yılmaz",
+    "Nakamura",
 )
 GIFT_MESSAGES = (
     "Enjoy your meals!",
     "Hope you'll love these meals",
     'Happy "Eid" to you and the family',
-    "Don't forget: \"healthy\" is the new tasty",
+    'Don\'t forget: "healthy" is the new tasty',
     "كل عام وأنتم بخير 🌙",
     "Bon appétit ☕",
 )

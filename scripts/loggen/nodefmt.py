@@ -1,4 +1,5 @@
 """Text formatting that mimics Node.js (``util.inspect``, ``Number#toString``) and id makers."""
+
 from __future__ import annotations
 
 import random

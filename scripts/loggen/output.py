@@ -1,4 +1,5 @@
 """Shards -> files (folder tree or zip) in parallel, and the answer key."""
+
 from __future__ import annotations
 
 import gzip
@@ -11,12 +12,13 @@ import sys
 import time
 import zipfile
 from collections import Counter, deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .broken import broken_files
 from .nodefmt import hex_string, uuid4
@@ -59,8 +61,9 @@ class GeneratorConfig:
 
     @property
     def start_ms(self) -> int:
-        return int(datetime(self.start_date.year, self.start_date.month, self.start_date.day,
-                            tzinfo=timezone.utc).timestamp() * 1000)
+        return int(
+            datetime(self.start_date.year, self.start_date.month, self.start_date.day, tzinfo=UTC).timestamp() * 1000
+        )
 
 
 @dataclass(frozen=True)
@@ -106,8 +109,9 @@ def build_shard(config: GeneratorConfig, spec: ShardSpec) -> ShardResult:
     owed.remove("invoke_error")
     rng.shuffle(owed)
     truth = ShardTruth()
-    shard = ShardState(rng=rng, users=users, cum_weights=weights, truth=truth, rates=rates,
-                       owed=["invoke_error", *owed])
+    shard = ShardState(
+        rng=rng, users=users, cum_weights=weights, truth=truth, rates=rates, owed=["invoke_error", *owed]
+    )
     root = f"{ROOT}/{export_id(config.seed)}"
     slot = config.days * DAY_MS / spec.files
     forced_failed_init = 1 if spec.files >= 3 else -1
@@ -122,8 +126,9 @@ def build_shard(config: GeneratorConfig, spec: ShardSpec) -> ShardResult:
             start = end - 180_000
         builder = StreamBuilder(shard, start, end)
         last = file_index == spec.files - 1
-        if file_index == forced_failed_init or (file_index != 0 and not last
-                                                and rng.random() < rates.failed_init_stream):
+        if file_index == forced_failed_init or (
+            file_index != 0 and not last and rng.random() < rates.failed_init_stream
+        ):
             builder.failed_init_stream()
         else:
             values, weights_ = zip(*INVOCATIONS_WEIGHTS)
@@ -137,7 +142,7 @@ def build_shard(config: GeneratorConfig, spec: ShardSpec) -> ShardResult:
         counters["files"] += 1
         counters["lines"] += data.count(b"\n")
         counters["decompressed_bytes"] += len(data)
-        day = datetime.fromtimestamp(start // 1000, tz=timezone.utc).strftime("%Y-%m-%d")
+        day = datetime.fromtimestamp(start // 1000, tz=UTC).strftime("%Y-%m-%d")
         relpath = f"{root}/{day}-[$LATEST]{hex_string(rng, 32)}/000000.gz"
         outputs.append((relpath, gzip.compress(data, compresslevel=config.compresslevel, mtime=0)))
     return ShardResult(spec.index, outputs, summarize(truth))
@@ -223,7 +228,7 @@ def _merge(summaries: list[dict[str, Any]]) -> dict[str, Any]:
                 total.setdefault(key, []).extend(value)
             else:
                 total[key] = total.get(key, 0) + value
-    for key, value in total.items():
+    for value in total.values():
         if isinstance(value, list):
             value.sort(key=lambda v: v["transaction_id"] if isinstance(v, dict) else v)
     return total
@@ -259,7 +264,8 @@ def _answer_key(config: GeneratorConfig, merged: dict[str, Any], broken: list[di
     key: dict[str, Any] = {
         "generator": _options(config),
         "layout": {
-            "root": ROOT, "export_id": export_id(config.seed),
+            "root": ROOT,
+            "export_id": export_id(config.seed),
             "input_path": ZIP_NAME if config.zip else ROOT,
         },
         "totals": totals,
@@ -309,8 +315,11 @@ def _answer_key(config: GeneratorConfig, merged: dict[str, Any], broken: list[di
         "files_rejected": len(broken) - len(loaded),
         "lines": totals["lines"] + sum(b["line_count"] for b in loaded),
         "events": totals["events"] + sum(b["event_count"] for b in loaded),
-        "application_events_by_level": dict(sorted((Counter(levels) + sum(
-            (Counter(b["application_events_by_level"]) for b in loaded), Counter())).items())),
+        "application_events_by_level": dict(
+            sorted(
+                (Counter(levels) + sum((Counter(b["application_events_by_level"]) for b in loaded), Counter())).items()
+            )
+        ),
         "invocations": totals["invocations"] + sum(b["invocations"] for b in loaded),
         "cold_starts": totals["cold_starts"] + sum(b["cold_starts"] for b in loaded),
         "processing_messages": totals["processing_messages"] + sum(b["processing_messages"] for b in loaded),
@@ -321,9 +330,15 @@ def _answer_key(config: GeneratorConfig, merged: dict[str, Any], broken: list[di
 
 def _options(config: GeneratorConfig) -> dict[str, Any]:
     return {
-        "seed": config.seed, "files": config.files, "users": config.users, "days": config.days,
-        "start_date": config.start_date.isoformat(), "target_mb": config.target_mb,
-        "files_per_shard": config.files_per_shard, "zip": config.zip, "broken": config.broken,
+        "seed": config.seed,
+        "files": config.files,
+        "users": config.users,
+        "days": config.days,
+        "start_date": config.start_date.isoformat(),
+        "target_mb": config.target_mb,
+        "files_per_shard": config.files_per_shard,
+        "zip": config.zip,
+        "broken": config.broken,
         "compresslevel": config.compresslevel,
     }
 
@@ -336,8 +351,9 @@ def _read_key(path: Path) -> dict[str, Any] | None:
     return key if isinstance(key, dict) else None
 
 
-def generate(config: GeneratorConfig, report: Callable[[str], None] | None = None,
-             force: bool = False) -> dict[str, Any]:
+def generate(
+    config: GeneratorConfig, report: Callable[[str], None] | None = None, force: bool = False
+) -> dict[str, Any]:
     """Generate the logs and the answer key into ``config.out``; returns the answer key.
 
     An ``out`` that already holds logs made with the same options is left as it is (the output is
@@ -347,14 +363,20 @@ def generate(config: GeneratorConfig, report: Callable[[str], None] | None = Non
     existing = [config.out / name for name in (ROOT, ZIP_NAME, KEY_NAME) if (config.out / name).exists()]
     if existing:
         previous = _read_key(config.out / KEY_NAME)
-        if not force and previous is not None and previous.get("generator") == _options(config) \
-                and (config.out / (ZIP_NAME if config.zip else ROOT)).exists():
+        if (
+            not force
+            and previous is not None
+            and previous.get("generator") == _options(config)
+            and (config.out / (ZIP_NAME if config.zip else ROOT)).exists()
+        ):
             if report is not None:
                 report(f"{config.out} already holds these logs (same options and seed); nothing to do")
             return previous
         if not force:
-            raise GeneratorError(f"{config.out} already holds other generated logs; pass --force to replace them "
-                                 "or choose an empty --out")
+            raise GeneratorError(
+                f"{config.out} already holds other generated logs; pass --force to replace them "
+                "or choose an empty --out"
+            )
         for path in existing:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
     began = time.perf_counter()
@@ -370,8 +392,10 @@ def generate(config: GeneratorConfig, report: Callable[[str], None] | None = Non
             written += result.summary["counters"]["decompressed_bytes"]
             if report is not None:
                 elapsed = time.perf_counter() - began
-                report(f"shard {result.index + 1}: {written / 1e6:.1f} MB decompressed, "
-                       f"{written / 1e6 / max(elapsed, 1e-9):.1f} MB/s")
+                report(
+                    f"shard {result.index + 1}: {written / 1e6:.1f} MB decompressed, "
+                    f"{written / 1e6 / max(elapsed, 1e-9):.1f} MB/s"
+                )
             if target_bytes is not None and written >= target_bytes:
                 break
         broken: list[dict[str, Any]] = []

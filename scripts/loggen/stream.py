@@ -5,27 +5,46 @@ after another in time. Every emit helper appends one event ``(epoch_ms, text)`` 
 shard's ``ShardTruth`` under a kind name (see ``KINDS`` in ``output``), so the answer key is the
 record of the writing itself, not a re-parse.
 """
+
 from __future__ import annotations
 
 import json
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from . import catalog as cat
 from .nodefmt import hex_string, js_number, js_string, request_uuid, ulid, uuid4
 from .truth import RefusalRecord, ShardTruth, TransactionRecord
 
 DAY_MS = 86_400_000
-LEGACY_UNTIL_MS = int(datetime(2024, 1, 1, tzinfo=timezone.utc).timestamp() * 1000)
+LEGACY_UNTIL_MS = int(datetime(2024, 1, 1, tzinfo=UTC).timestamp() * 1000)
 
 # Rare things every shard writes at least once (so every message kind exists at any scale).
 FORCED_ITEMS = (
-    "blocked", "published_negative", "refusal_no_block", "failed_block", "error_no_block", "unknown_outcome",
-    "already_synced", "already_synced_old", "skip_create", "skip_create_web", "skip_flag", "lock", "slack",
-    "dump_transaction", "dump_record", "dump_record_body", "unknown_app", "arith_mismatch", "duplicate",
-    "metadata_undefined", "backtick_metadata", "invoke_error",
+    "blocked",
+    "published_negative",
+    "refusal_no_block",
+    "failed_block",
+    "error_no_block",
+    "unknown_outcome",
+    "already_synced",
+    "already_synced_old",
+    "skip_create",
+    "skip_create_web",
+    "skip_flag",
+    "lock",
+    "slack",
+    "dump_transaction",
+    "dump_record",
+    "dump_record_body",
+    "unknown_app",
+    "arith_mismatch",
+    "duplicate",
+    "metadata_undefined",
+    "backtick_metadata",
+    "invoke_error",
 )
 
 
@@ -103,16 +122,18 @@ def make_users(rng: random.Random, count: int) -> tuple[list[User], list[float]]
         currency = codes[index] if index < len(codes) else rng.choices(codes, weights=weights)[0]
         first, last = rng.choice(cat.FIRST_NAMES), rng.choice(cat.LAST_NAMES)
         handle = f"user{rng.getrandbits(24):07d}"
-        users.append(User(
-            user_id=uuid4(rng),
-            currency=currency,
-            balance=round(currency.meal_price * rng.choice((2, 5, 10, 20, 40, 60, 150)), currency.minor_units),
-            payment_offset=0.0,
-            first_name=first,
-            last_name=last,
-            email=f"{handle}@example.com",
-            phone=f"+9733{rng.randrange(10**6, 10**7)}",
-        ))
+        users.append(
+            User(
+                user_id=uuid4(rng),
+                currency=currency,
+                balance=round(currency.meal_price * rng.choice((2, 5, 10, 20, 40, 60, 150)), currency.minor_units),
+                payment_offset=0.0,
+                first_name=first,
+                last_name=last,
+                email=f"{handle}@example.com",
+                phone=f"+9733{rng.randrange(10**6, 10**7)}",
+            )
+        )
     cumulative: list[float] = []
     total = 0.0
     for _ in users:
@@ -132,7 +153,7 @@ class TimestampFormatter:
         day, rest = divmod(ms, DAY_MS)
         if day != self._day:
             self._day = day
-            self._prefix = datetime.fromtimestamp(day * 86400, tz=timezone.utc).strftime("%Y-%m-%dT")
+            self._prefix = datetime.fromtimestamp(day * 86400, tz=UTC).strftime("%Y-%m-%dT")
         seconds, millis = divmod(rest, 1000)
         hours, seconds = divmod(seconds, 3600)
         minutes, seconds = divmod(seconds, 60)
@@ -173,9 +194,19 @@ class StreamBuilder:
 
     def _metric(self, name: str, extra: dict[str, str]) -> None:
         body = {
-            "_aws": {"Timestamp": self.t, "CloudWatchMetrics": [{"Namespace": "apiService",
-                     "Dimensions": [["service"]], "Metrics": [{"Name": name, "Unit": "Count"}]}]},
-            "service": "syncBalanceSQS", name: 1, **extra,
+            "_aws": {
+                "Timestamp": self.t,
+                "CloudWatchMetrics": [
+                    {
+                        "Namespace": "apiService",
+                        "Dimensions": [["service"]],
+                        "Metrics": [{"Name": name, "Unit": "Count"}],
+                    }
+                ],
+            },
+            "service": "syncBalanceSQS",
+            name: 1,
+            **extra,
         }
         self._event("metric", f"{self.ts(self.t)} {json.dumps(body, separators=(',', ':'), ensure_ascii=False)}")
 
@@ -183,8 +214,11 @@ class StreamBuilder:
     def init_start(self) -> None:
         runtime = self.rng.choice(cat.RUNTIMES)
         arn = self.shard.runtime_arns.setdefault(runtime, hex_string(self.rng, 64))
-        self._event("init_start", f"{self.ts(self.t)} INIT_START Runtime Version: {runtime}\tRuntime Version ARN: "
-                                  f"arn:aws:lambda:us-east-1::runtime:{arn}")
+        self._event(
+            "init_start",
+            f"{self.ts(self.t)} INIT_START Runtime Version: {runtime}\tRuntime Version ARN: "
+            f"arn:aws:lambda:us-east-1::runtime:{arn}",
+        )
 
     def start(self) -> None:
         self.rid = request_uuid(self.rng)
@@ -195,14 +229,18 @@ class StreamBuilder:
         stamp = self.ts(self.t)
         self._event("end", f"{stamp} END RequestId: {self.rid}")
         duration = (self.t - started_ms) + self.rng.randint(0, 99) / 100 + 0.01
-        text = (f"{stamp} REPORT RequestId: {self.rid}\tDuration: {duration:.2f} ms\tBilled Duration: "
-                f"{math.ceil(duration)} ms\tMemory Size: {memory_mb} MB\tMax Memory Used: "
-                f"{self.rng.randint(90, 160) if memory_mb == 1024 else self.rng.randint(38, 45)} MB\t")
+        text = (
+            f"{stamp} REPORT RequestId: {self.rid}\tDuration: {duration:.2f} ms\tBilled Duration: "
+            f"{math.ceil(duration)} ms\tMemory Size: {memory_mb} MB\tMax Memory Used: "
+            f"{self.rng.randint(90, 160) if memory_mb == 1024 else self.rng.randint(38, 45)} MB\t"
+        )
         if init_ms is not None:
             text += f"Init Duration: {init_ms:.2f} ms\t"
         if self.rng.random() < self.rates.xray:
-            text += (f"\nXRAY TraceId: 1-{(self.t // 1000):08x}-{hex_string(self.rng, 24)}\tSegmentId: "
-                     f"{hex_string(self.rng, 16)}\tSampled: true\t")
+            text += (
+                f"\nXRAY TraceId: 1-{(self.t // 1000):08x}-{hex_string(self.rng, 24)}\tSegmentId: "
+                f"{hex_string(self.rng, 16)}\tSampled: true\t"
+            )
             self.count["xray_lines"] += 1
         self._event("report", text)
 
@@ -216,8 +254,11 @@ class StreamBuilder:
             init_ms = self.rng.uniform(300, 800)
             self._tick(20, 120)
             phase = "init" if attempt == 0 else "invoke"
-            self._event("init_report", f"{self.ts(self.t)} INIT_REPORT Init Duration: {init_ms:.2f} ms\tPhase: "
-                                       f"{phase}\tStatus: error\tError Type: Runtime.ExitError")
+            self._event(
+                "init_report",
+                f"{self.ts(self.t)} INIT_REPORT Init Duration: {init_ms:.2f} ms\tPhase: "
+                f"{phase}\tStatus: error\tError Type: Runtime.ExitError",
+            )
             if phase == "invoke":
                 started = self.t
                 self.start()
@@ -252,7 +293,8 @@ class StreamBuilder:
         self.start()
         owed = self.shard.owed
         if (forced_only and "invoke_error" in owed) or (
-                not forced_only and self.rng.random() < self.rates.invoke_error):
+            not forced_only and self.rng.random() < self.rates.invoke_error
+        ):
             if "invoke_error" in owed:
                 owed.remove("invoke_error")
             self._tick(100, 260)
@@ -286,8 +328,14 @@ class StreamBuilder:
         kind = forced
         if not kind:
             roll = self.rng.random()
-            for name in ("skip_create", "skip_flag", "error_no_block", "skip_create_web", "unknown_app",
-                         "refusal_no_block"):
+            for name in (
+                "skip_create",
+                "skip_flag",
+                "error_no_block",
+                "skip_create_web",
+                "unknown_app",
+                "refusal_no_block",
+            ):
                 rate = getattr(r, name)
                 if roll < rate:
                     kind = name
@@ -299,7 +347,11 @@ class StreamBuilder:
             self._app("skipped_create_subscription", "INFO", cat.MSG_SKIP_CREATE_WEB)
         elif kind == "skip_flag":
             action = self.rng.choice(cat.FLAG_FALSE_ACTIONS)
-            self._app("skipped_update_payment_balance_false", "INFO", f"{cat.MSG_FLAG_FALSE}{{ transactionAction: '{action}' }}")
+            self._app(
+                "skipped_update_payment_balance_false",
+                "INFO",
+                f"{cat.MSG_FLAG_FALSE}{{ transactionAction: '{action}' }}",
+            )
         elif kind == "error_no_block":
             self._sync_error()
         elif kind == "unknown_app":
@@ -320,16 +372,22 @@ class StreamBuilder:
         transaction_id = ulid(self.rng, self.t - self.rng.randint(500, 5000))
         self._metric("negativeBalance", {"userId": user.user_id, "action": "DELIVERY_DEDUCTION"})
         self._tick(0, 2)
-        self._app("negative_balance_refusal", "INFO", "\n".join((
-            "{",
-            f"  message: '{cat.MSG_NEGATIVE}',",
-            "  data: {",
-            f"    userId: '{user.user_id}',",
-            f"    currentBalance: {js_number(user.balance)},",
-            f"    transactionId: '{transaction_id}'",
-            "  }",
-            "}",
-        )))
+        self._app(
+            "negative_balance_refusal",
+            "INFO",
+            "\n".join(
+                (
+                    "{",
+                    f"  message: '{cat.MSG_NEGATIVE}',",
+                    "  data: {",
+                    f"    userId: '{user.user_id}',",
+                    f"    currentBalance: {js_number(user.balance)},",
+                    f"    transactionId: '{transaction_id}'",
+                    "  }",
+                    "}",
+                )
+            ),
+        )
         self.truth.refusals.append(RefusalRecord(transaction_id, user.user_id, False, False))
 
     # ---- transactions -------------------------------------------------------------------------
@@ -338,8 +396,17 @@ class StreamBuilder:
         rng, places = self.rng, currency.minor_units
         price = currency.meal_price
         if action == "DELIVERY_DEDUCTION":
-            amount = rng.choice((price, price, price, price * 0.5, price * 1.25, round(price / 1.1, places),
-                                 round(price * 0.85, places)))
+            amount = rng.choice(
+                (
+                    price,
+                    price,
+                    price,
+                    price * 0.5,
+                    price * 1.25,
+                    round(price / 1.1, places),
+                    round(price * 0.85, places),
+                )
+            )
             return amount, 0.0
         if source != "PAYMENT":
             return round(price * rng.uniform(0.2, 6), places), 0.0
@@ -371,18 +438,24 @@ class StreamBuilder:
             # A movement this service never logged: the next old balance jumps (a continuity break).
             jump = round(currency.meal_price * rng.uniform(0.5, 4), currency.minor_units)
             user.balance = _without_noise_at_zero(
-                user.balance + (jump if user.balance < jump * 3 or rng.random() < 0.5 else -jump))
+                user.balance + (jump if user.balance < jump * 3 or rng.random() < 0.5 else -jump)
+            )
         if forced in ("blocked", "published_negative") and amount - vat <= user.balance:
-            amount, vat = round(max(user.balance, 0) + currency.meal_price * rng.uniform(0.3, 3),
-                                currency.minor_units), 0.0
+            amount, vat = (
+                round(max(user.balance, 0) + currency.meal_price * rng.uniform(0.3, 3), currency.minor_units),
+                0.0,
+            )
         old = user.balance
         net = amount - vat
         new = old + net if transaction_type == "CREDIT" else old - net
         if forced == "arith_mismatch" or (not forced and rng.random() < r.arith_mismatch):
             new = new + rng.choice((-1, 1)) * round(currency.meal_price * rng.uniform(0.3, 2), currency.minor_units)
         new = _without_noise_at_zero(new)
-        legacy = self.t < LEGACY_UNTIL_MS and rng.random() < 0.9 and forced not in ("metadata_undefined",
-                                                                                   "backtick_metadata", "slack")
+        legacy = (
+            self.t < LEGACY_UNTIL_MS
+            and rng.random() < 0.9
+            and forced not in ("metadata_undefined", "backtick_metadata", "slack")
+        )
         # Outcome.
         if new < 0 and (forced == "blocked" or (not forced and rng.random() < r.refuse_negative)):
             outcome = "blocked_negative_balance"
@@ -396,8 +469,9 @@ class StreamBuilder:
             outcome = "published"
         # Payment balance (the other ledger); drifts apart now and then.
         if user.payment_offset == 0 and rng.random() < r.drift_start:
-            user.payment_offset = net if rng.random() < 0.6 else round(currency.meal_price * rng.uniform(0.5, 5),
-                                                                       currency.minor_units)
+            user.payment_offset = (
+                net if rng.random() < 0.6 else round(currency.meal_price * rng.uniform(0.5, 5), currency.minor_units)
+            )
         elif user.payment_offset != 0 and rng.random() < r.drift_end:
             user.payment_offset = 0.0
         if forced == "slack" and user.payment_offset == 0:
@@ -408,34 +482,72 @@ class StreamBuilder:
         transaction_id = ulid(rng, self.t - rng.randint(200, 30_000))
 
         if forced.startswith("dump_") or (not forced and rng.random() < r.dump):
-            self._debug_dump(forced or rng.choice(("dump_transaction", "dump_record", "dump_record_body")),
-                             user, transaction_id, transaction_type, source, action, amount, vat, old)
+            self._debug_dump(
+                forced or rng.choice(("dump_transaction", "dump_record", "dump_record_body")),
+                user,
+                transaction_id,
+                transaction_type,
+                source,
+                action,
+                amount,
+                vat,
+                old,
+            )
         self._tick(1, 60)
-        block = self._block(user, transaction_id, legacy, transaction_type, source, action, payment_text, amount,
-                            vat, old, new_text, forced)
+        block = self._block(
+            user,
+            transaction_id,
+            legacy,
+            transaction_type,
+            source,
+            action,
+            payment_text,
+            amount,
+            vat,
+            old,
+            new_text,
+            forced,
+        )
         self._app("transaction_block", "INFO", block)
-        self.truth.transactions.append(TransactionRecord(
-            transaction_id=transaction_id, user_id=user.user_id, currency=currency.code, logged_ms=self.t,
-            transaction_type=None if legacy else transaction_type, action=None if legacy else action,
-            amount=js_number(amount), vat=js_number(vat), old_balance=js_number(old), new_balance=new_text,
-            payment_balance=None if legacy else payment_text, outcome=outcome, has_sync_mismatch=sync_mismatch,
-        ))
+        self.truth.transactions.append(
+            TransactionRecord(
+                transaction_id=transaction_id,
+                user_id=user.user_id,
+                currency=currency.code,
+                logged_ms=self.t,
+                transaction_type=None if legacy else transaction_type,
+                action=None if legacy else action,
+                amount=js_number(amount),
+                vat=js_number(vat),
+                old_balance=js_number(old),
+                new_balance=new_text,
+                payment_balance=None if legacy else payment_text,
+                outcome=outcome,
+                has_sync_mismatch=sync_mismatch,
+            )
+        )
         self._tick(1, 80)
         if outcome == "blocked_negative_balance":
             if rng.random() < 0.5:
                 self._metric("negativeBalance", {"userId": user.user_id, "action": action})
                 self._tick(0, 2)
-            self._app("negative_balance_refusal", "INFO", "\n".join((
-                "{",
-                f"  message: '{cat.MSG_NEGATIVE}',",
-                "  data: {",
-                f"    transactionId: '{transaction_id}',",
-                f"    userId: '{user.user_id}',",
-                f"    currentBalance: {js_number(old)},",
-                f"    newBalance: {new_text}",
-                "  }",
-                "}",
-            )))
+            self._app(
+                "negative_balance_refusal",
+                "INFO",
+                "\n".join(
+                    (
+                        "{",
+                        f"  message: '{cat.MSG_NEGATIVE}',",
+                        "  data: {",
+                        f"    transactionId: '{transaction_id}',",
+                        f"    userId: '{user.user_id}',",
+                        f"    currentBalance: {js_number(old)},",
+                        f"    newBalance: {new_text}",
+                        "  }",
+                        "}",
+                    )
+                ),
+            )
             self.truth.refusals.append(RefusalRecord(transaction_id, user.user_id, True, True))
             return  # balance unchanged
         if outcome == "failed":
@@ -451,13 +563,19 @@ class StreamBuilder:
             self._app("balance_update_published", "INFO", cat.MSG_PUBLISHED)
             if sync_mismatch:
                 self._tick(5, 60)
-                self._app("sync_mismatch", "ERROR", "\n".join((
-                    cat.MSG_NOT_IN_SYNC + "{",
-                    f"  userId: '{user.user_id}',",
-                    f"  subscriptionBalance: {new_text},",
-                    f"  paymentBalance: {payment_text}",
-                    "}",
-                )))
+                self._app(
+                    "sync_mismatch",
+                    "ERROR",
+                    "\n".join(
+                        (
+                            cat.MSG_NOT_IN_SYNC + "{",
+                            f"  userId: '{user.user_id}',",
+                            f"  subscriptionBalance: {new_text},",
+                            f"  paymentBalance: {payment_text}",
+                            "}",
+                        )
+                    ),
+                )
                 self.truth.sync_mismatch_users.add(user.user_id)
                 if forced == "slack" or (not forced and rng.random() < r.slack):
                     self._slack(user, action)
@@ -470,19 +588,59 @@ class StreamBuilder:
             self._app("processing_message", "INFO", cat.MSG_PROCESSING + uuid4(rng))
             self._tick(1, 20)
             duplicate_id = ulid(rng, self.t - rng.randint(200, 30_000))
-            self._app("transaction_block", "INFO", self._block(user, duplicate_id, legacy, transaction_type, source, action,
-                                                         payment_text, amount, vat, old, new_text, ""))
-            self.truth.transactions.append(TransactionRecord(
-                transaction_id=duplicate_id, user_id=user.user_id, currency=currency.code, logged_ms=self.t,
-                transaction_type=None if legacy else transaction_type, action=None if legacy else action,
-                amount=js_number(amount), vat=js_number(vat), old_balance=js_number(old), new_balance=new_text,
-                payment_balance=None if legacy else payment_text, outcome="already_synced", has_sync_mismatch=False,
-            ))
+            self._app(
+                "transaction_block",
+                "INFO",
+                self._block(
+                    user,
+                    duplicate_id,
+                    legacy,
+                    transaction_type,
+                    source,
+                    action,
+                    payment_text,
+                    amount,
+                    vat,
+                    old,
+                    new_text,
+                    "",
+                ),
+            )
+            self.truth.transactions.append(
+                TransactionRecord(
+                    transaction_id=duplicate_id,
+                    user_id=user.user_id,
+                    currency=currency.code,
+                    logged_ms=self.t,
+                    transaction_type=None if legacy else transaction_type,
+                    action=None if legacy else action,
+                    amount=js_number(amount),
+                    vat=js_number(vat),
+                    old_balance=js_number(old),
+                    new_balance=new_text,
+                    payment_balance=None if legacy else payment_text,
+                    outcome="already_synced",
+                    has_sync_mismatch=False,
+                )
+            )
             self._tick(1, 20)
             self._app("already_synced", "INFO", cat.MSG_ALREADY_SYNCED)
 
-    def _block(self, user: User, transaction_id: str, legacy: bool, transaction_type: str, source: str, action: str,
-               payment_text: str, amount: float, vat: float, old: float, new_text: str, forced: str) -> str:
+    def _block(
+        self,
+        user: User,
+        transaction_id: str,
+        legacy: bool,
+        transaction_type: str,
+        source: str,
+        action: str,
+        payment_text: str,
+        amount: float,
+        vat: float,
+        old: float,
+        new_text: str,
+        forced: str,
+    ) -> str:
         head = [cat.MSG_START_SYNC + "{", "  transaction: {", f"    id: '{transaction_id}',"]
         if legacy:
             body = [f"    userId: '{user.user_id}',"]
@@ -520,40 +678,81 @@ class StreamBuilder:
         if action in ("RENEW_SUBSCRIPTION", "AUTO_RENEW_SUBSCRIPTION", "CHANGE_PLAN"):
             plan = dict(rng.choice(cat.PLAN_FIELDS))
             meta.update({"referralBalanceDiscount": 0, **plan, "couponDiscount": 0, "version2": True})
-            meta["nextPlan"] = json.dumps({"id": plan["planType"], "frequency": plan["frequency"], "extras": [],
-                                           "foodType": ["lunch", "snack"], "pricePerDay": user.currency.meal_price},
-                                          separators=(",", ":"))
+            meta["nextPlan"] = json.dumps(
+                {
+                    "id": plan["planType"],
+                    "frequency": plan["frequency"],
+                    "extras": [],
+                    "foodType": ["lunch", "snack"],
+                    "pricePerDay": user.currency.meal_price,
+                },
+                separators=(",", ":"),
+            )
         elif action == "REPLACE_FOOD":
             (ar1, en1), (ar2, en2) = rng.sample(cat.MEAL_NAMES, 2)
             meta["version2"] = True
-            meta["source"] = json.dumps({"id": uuid4(rng), "name": {"ar": ar1, "en": en1}}, separators=(",", ":"),
-                                        ensure_ascii=False)
-            meta["target"] = json.dumps({"id": uuid4(rng), "name": {"ar": ar2, "en": en2}}, separators=(",", ":"),
-                                        ensure_ascii=False)
+            meta["source"] = json.dumps(
+                {"id": uuid4(rng), "name": {"ar": ar1, "en": en1}}, separators=(",", ":"), ensure_ascii=False
+            )
+            meta["target"] = json.dumps(
+                {"id": uuid4(rng), "name": {"ar": ar2, "en": en2}}, separators=(",", ":"), ensure_ascii=False
+            )
             meta["API_VERSION_2"] = True
         elif forced == "backtick_metadata" or action in ("PURCHASE_ADDON_SUBSCRIPTION", "ADD_DELIVERY_ADDONS"):
             message = cat.GIFT_MESSAGES[1] if forced == "backtick_metadata" else rng.choice(cat.GIFT_MESSAGES)
-            addons = [{"id": uuid4(rng), "quantity": 1, "addonConfig": {"addonCategory": "GIFT_CARDS",
-                       "notificationInfo": {"receiver": "friend", "receiverName": rng.choice(cat.FIRST_NAMES),
-                                            "senderName": f"{user.first_name} {user.last_name}",
-                                            "giftMessage": message,
-                                            "deliveryInfo": {"deliveryType": "email", "email": user.email}}}}]
+            addons = [
+                {
+                    "id": uuid4(rng),
+                    "quantity": 1,
+                    "addonConfig": {
+                        "addonCategory": "GIFT_CARDS",
+                        "notificationInfo": {
+                            "receiver": "friend",
+                            "receiverName": rng.choice(cat.FIRST_NAMES),
+                            "senderName": f"{user.first_name} {user.last_name}",
+                            "giftMessage": message,
+                            "deliveryInfo": {"deliveryType": "email", "email": user.email},
+                        },
+                    },
+                }
+            ]
             meta["version2"] = True
             meta["addons"] = json.dumps(addons, separators=(",", ":"), ensure_ascii=False)
             meta["source"] = "APP"
         return js_string(json.dumps(meta, separators=(",", ":"), ensure_ascii=False))
 
     # ---- debug dumps, lock, slack ---------------------------------------------------------------
-    def _record_body(self, user: User, transaction_id: str, transaction_type: str, source: str, action: str,
-                     amount: float, vat: float, old: float) -> str:
+    def _record_body(
+        self,
+        user: User,
+        transaction_id: str,
+        transaction_type: str,
+        source: str,
+        action: str,
+        amount: float,
+        vat: float,
+        old: float,
+    ) -> str:
         body = {
-            "id": transaction_id, "type": transaction_type, "source": source, "action": action,
-            "amount": amount, "vat": vat, "userBalance": old, "userId": user.user_id,
-            "name": f"{user.first_name} {user.last_name}", "email": user.email, "phoneNumber": user.phone,
-            "brand": "ACME", "kitchen": f"{user.currency.country}001", "currency": user.currency.code,
-            "paymentMethod": self.rng.choice(("cc", "cash", "benefit")), "updatePaymentBalance": True,
+            "id": transaction_id,
+            "type": transaction_type,
+            "source": source,
+            "action": action,
+            "amount": amount,
+            "vat": vat,
+            "userBalance": old,
+            "userId": user.user_id,
+            "name": f"{user.first_name} {user.last_name}",
+            "email": user.email,
+            "phoneNumber": user.phone,
+            "brand": "ACME",
+            "kitchen": f"{user.currency.country}001",
+            "currency": user.currency.code,
+            "paymentMethod": self.rng.choice(("cc", "cash", "benefit")),
+            "updatePaymentBalance": True,
             "metadata": {"walletId": f"wallet#{user.user_id}", "walletSk": uuid4(self.rng)},
-            "actor": "system", "createdAt": self.ts(self.t - self.rng.randint(1000, 20000)),
+            "actor": "system",
+            "createdAt": self.ts(self.t - self.rng.randint(1000, 20000)),
         }
         text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
         # JSON.stringify prints integral numbers without ".0"
@@ -563,8 +762,18 @@ class StreamBuilder:
             text = text.replace(f'"{key}":{json.dumps(value)}', f'"{key}":{js_number(value)}', 1)
         return text
 
-    def _debug_dump(self, kind: str, user: User, transaction_id: str, transaction_type: str, source: str,
-                    action: str, amount: float, vat: float, old: float) -> None:
+    def _debug_dump(
+        self,
+        kind: str,
+        user: User,
+        transaction_id: str,
+        transaction_type: str,
+        source: str,
+        action: str,
+        amount: float,
+        vat: float,
+        old: float,
+    ) -> None:
         self._tick(0, 5)
         body = self._record_body(user, transaction_id, transaction_type, source, action, amount, vat, old)
         if kind == "dump_transaction":
@@ -574,42 +783,63 @@ class StreamBuilder:
         else:
             sent = self.t - self.rng.randint(100, 3000)
             group = user.user_id
-            self._app("debug_record_dump", "INFO", "\n".join((
-                "record {",
-                f"  messageId: '{self.message_id}',",
-                f"  receiptHandle: '{hex_string(self.rng, 120)}',",
-                f"  body: {js_string(body)},",
-                "  attributes: {",
-                "    ApproximateReceiveCount: '1',",
-                f"    AWSTraceHeader: 'Root=1-{sent // 1000:08x}-{hex_string(self.rng, 24)};Parent="
-                f"{hex_string(self.rng, 16)};Sampled=0',",
-                f"    SentTimestamp: '{sent}',",
-                f"    SequenceNumber: '{self.rng.randrange(10**19, 10**20)}',",
-                f"    MessageGroupId: '{group}',",
-                "    SenderId: 'AIDAEXAMPLESENDER0000',",
-                f"    MessageDeduplicationId: '{transaction_id}',",
-                f"    ApproximateFirstReceiveTimestamp: '{sent}'",
-                "  },",
-                "  messageAttributes: {},",
-                f"  md5OfBody: '{hex_string(self.rng, 32)}',",
-                "  eventSource: 'aws:sqs',",
-                f"  eventSourceARN: '{cat.QUEUE_ARN}',",
-                "  awsRegion: 'us-east-1'",
-                "}",
-            )))
+            self._app(
+                "debug_record_dump",
+                "INFO",
+                "\n".join(
+                    (
+                        "record {",
+                        f"  messageId: '{self.message_id}',",
+                        f"  receiptHandle: '{hex_string(self.rng, 120)}',",
+                        f"  body: {js_string(body)},",
+                        "  attributes: {",
+                        "    ApproximateReceiveCount: '1',",
+                        f"    AWSTraceHeader: 'Root=1-{sent // 1000:08x}-{hex_string(self.rng, 24)};Parent="
+                        f"{hex_string(self.rng, 16)};Sampled=0',",
+                        f"    SentTimestamp: '{sent}',",
+                        f"    SequenceNumber: '{self.rng.randrange(10**19, 10**20)}',",
+                        f"    MessageGroupId: '{group}',",
+                        "    SenderId: 'AIDAEXAMPLESENDER0000',",
+                        f"    MessageDeduplicationId: '{transaction_id}',",
+                        f"    ApproximateFirstReceiveTimestamp: '{sent}'",
+                        "  },",
+                        "  messageAttributes: {},",
+                        f"  md5OfBody: '{hex_string(self.rng, 32)}',",
+                        "  eventSource: 'aws:sqs',",
+                        f"  eventSourceARN: '{cat.QUEUE_ARN}',",
+                        "  awsRegion: 'us-east-1'",
+                        "}",
+                    )
+                ),
+            )
 
     def _lock(self, user: User) -> None:
         stamp = self.ts(self.t - self.rng.randint(3, 15))
         sk = ulid(self.rng, self.t)
         ttl = self.t // 1000 + 1_209_600
         fields = [
-            f"id: 'trxLock#{user.user_id}',", f"sk: '{sk}',", f"userId: '{user.user_id}',", "dataType: 'trxLock',",
-            f"createdAt: '{stamp}',", f"updatedAt: '{stamp}',", f"ttl: {ttl},", f"tk: '{stamp}',", f"fk: '{stamp}'",
+            f"id: 'trxLock#{user.user_id}',",
+            f"sk: '{sk}',",
+            f"userId: '{user.user_id}',",
+            "dataType: 'trxLock',",
+            f"createdAt: '{stamp}',",
+            f"updatedAt: '{stamp}',",
+            f"ttl: {ttl},",
+            f"tk: '{stamp}',",
+            f"fk: '{stamp}'",
         ]
         lines = [cat.MSG_LOCK + "{", "  dirty: {},", "  original: {"]
         lines += ["    " + f for f in fields]
-        lines += ["  },", "  attributes: [", "    'id',        'sk',", "    'userId',    'dataType',",
-                  "    'createdAt', 'updatedAt',", "    'ttl',       'tk',", "    'fk'", "  ],"]
+        lines += [
+            "  },",
+            "  attributes: [",
+            "    'id',        'sk',",
+            "    'userId',    'dataType',",
+            "    'createdAt', 'updatedAt',",
+            "    'ttl',       'tk',",
+            "    'fk'",
+            "  ],",
+        ]
         lines += ["  " + f for f in fields[:-1]] + ["  " + fields[-1] + ",", "  newEntity: false", "}"]
         self._app("transaction_lock_created", "INFO", "\n".join(lines))
 
@@ -618,17 +848,23 @@ class StreamBuilder:
         self._app("slack_notification", "INFO", cat.MSG_SLACK)
         self._metric("subBalanceDiscrapancy", {"userId": user.user_id, "action": action})
         self._tick(0, 2)
-        self._app("slack_notification", "INFO", "\n".join((
-            cat.MSG_SLACK + " {",
-            f"  country: '{user.currency.country}',",
-            "  channel: 'balance-alerts',",
-            f"  kitchen: '{user.currency.country}001',",
-            "  brand: 'ACME',",
-            "  suppress: false,",
-            "  blocks: [",
-            "    { type: 'section', text: [Object] },",
-            "    { type: 'section', fields: [Array] },",
-            "    { type: 'section', text: [Object] }",
-            "  ]",
-            f"}} {cat.SLACK_TOPIC_ARN}",
-        )))
+        self._app(
+            "slack_notification",
+            "INFO",
+            "\n".join(
+                (
+                    cat.MSG_SLACK + " {",
+                    f"  country: '{user.currency.country}',",
+                    "  channel: 'balance-alerts',",
+                    f"  kitchen: '{user.currency.country}001',",
+                    "  brand: 'ACME',",
+                    "  suppress: false,",
+                    "  blocks: [",
+                    "    { type: 'section', text: [Object] },",
+                    "    { type: 'section', fields: [Array] },",
+                    "    { type: 'section', text: [Object] }",
+                    "  ]",
+                    f"}} {cat.SLACK_TOPIC_ARN}",
+                )
+            ),
+        )

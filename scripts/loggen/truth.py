@@ -4,6 +4,7 @@ A ``ShardTruth`` records every transaction block, refusal and sync-mismatch erro
 as the *text* it wrote (so the rules see exactly what a parser sees), and ``summarize`` turns it
 into plain counts and id lists that merge across shards (users never span shards).
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -98,8 +99,10 @@ def summarize(truth: ShardTruth) -> dict[str, Any]:
                 if abs(_dec(tx.old_balance) - previous_new) > half:
                     continuity_breaks.append(tx.transaction_id)
             # the same movement again: equal as money of the currency, not as printed text
-            key = (tx.action, *(_in_minor_units(value, tx.currency)
-                                 for value in (tx.amount, tx.old_balance, tx.new_balance)))
+            key = (
+                tx.action,
+                *(_in_minor_units(value, tx.currency) for value in (tx.amount, tx.old_balance, tx.new_balance)),
+            )
             if key in first_seen:
                 duplicates.append({"transaction_id": tx.transaction_id, "duplicate_of": first_seen[key]})
             else:
@@ -119,8 +122,11 @@ def summarize(truth: ShardTruth) -> dict[str, Any]:
     for refusal in truth.refusals:
         entry = overdrafts.setdefault(
             refusal.transaction_id,
-            {"transaction_id": refusal.transaction_id, "user_id": refusal.user_id,
-             "has_transaction_block": refusal.has_transaction_block},
+            {
+                "transaction_id": refusal.transaction_id,
+                "user_id": refusal.user_id,
+                "has_transaction_block": refusal.has_transaction_block,
+            },
         )
         entry["was_blocked"] = True
 

@@ -1,4 +1,10 @@
-"""The loader's exceptions: each message says what was wrong and what to do."""
+"""The loader's exceptions: each message says what was wrong and what to do.
+
+``LoaderError`` is the base of every error raised on purpose; the command line
+prints its message and exits with status 2 (:class:`InputNotFound`) or 3 (the
+rest). :class:`RejectedFile` never leaves a run: the file is recorded as
+rejected with the message and the run goes on.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +21,24 @@ class InputNotFound(LoaderError):
     """A path given on the command line does not exist."""
 
 
-class DatabaseBusy(LoaderError):
+class DatabaseError(LoaderError):
+    """The DuckDB file cannot be opened or used."""
+
+
+class DatabaseFolderMissing(DatabaseError):
+    """The folder that should hold the DuckDB file does not exist."""
+
+
+class DatabaseReadOnly(DatabaseError):
+    """The DuckDB file, or the folder that should hold it, cannot be written."""
+
+
+class DatabaseBusy(DatabaseError):
     """Another process holds the DuckDB file."""
+
+
+class DatabaseOutdated(DatabaseError):
+    """The DuckDB file holds raw tables of another layout (an earlier version of the loader)."""
 
 
 class HelperStopped(LoaderError):

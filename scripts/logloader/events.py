@@ -126,8 +126,14 @@ def cut_events(buffer: bytes, parts: list[Part], names: list[str]) -> tuple[pa.R
     event_text = pc.binary_slice(with_line_feed, 0, -1).view(pa.large_string())
     source_file = pa.DictionaryArray.from_arrays(pa.array(part_of.astype(np.int32)), pa.array(names, pa.string()))
     batch = pa.RecordBatch.from_arrays(
-        [source_file, pa.array(event_number), pa.array(line_number), pa.array(last_line_number),
-         pa.array(line_count), event_text],
+        [
+            source_file,
+            pa.array(event_number),
+            pa.array(line_number),
+            pa.array(last_line_number),
+            pa.array(line_count),
+            event_text,
+        ],
         schema=EVENT_SCHEMA,
     )
     return batch, _part_ranges(parts, part_first_line, boundaries, line_starts, line_total, size)
@@ -135,17 +141,27 @@ def cut_events(buffer: bytes, parts: list[Part], names: list[str]) -> tuple[pa.R
 
 def _timestamp_lines(data: np.ndarray, line_starts: np.ndarray) -> np.ndarray:
     """Indices of the lines that begin with the 25 bytes of SHAPE."""
-    room = int(np.searchsorted(line_starts, len(data) - len(SHAPE), side="right"))  # lines with 25 bytes after their start
+    room = int(
+        np.searchsorted(line_starts, len(data) - len(SHAPE), side="right")
+    )  # lines with 25 bytes after their start
     if not room:
         return np.empty(0, np.int64)
     starts = line_starts[:room]
     candidates = np.flatnonzero((data[starts + _SPACE_AT] == SHAPE[_SPACE_AT]) & (data[starts + _Z_AT] == SHAPE[_Z_AT]))
-    heads = np.lib.stride_tricks.sliding_window_view(data, len(SHAPE))[starts[candidates]]  # their 25 bytes, one row each
+    heads = np.lib.stride_tricks.sliding_window_view(data, len(SHAPE))[
+        starts[candidates]
+    ]  # their 25 bytes, one row each
     return candidates[((heads - _SHAPE_LOW) <= _SHAPE_SPAN).all(axis=1)]  # uint8: below LOW wraps past the span
 
 
-def _part_ranges(parts: list[Part], part_first_line: np.ndarray, boundaries: np.ndarray, line_starts: np.ndarray,
-                 line_total: int, size: int) -> list[PartEvents]:
+def _part_ranges(
+    parts: list[Part],
+    part_first_line: np.ndarray,
+    boundaries: np.ndarray,
+    line_starts: np.ndarray,
+    line_total: int,
+    size: int,
+) -> list[PartEvents]:
     firsts = np.searchsorted(boundaries, part_first_line, side="left").tolist() + [len(boundaries)]
     if not any(part.continues for part in parts):
         return [PartEvents(firsts[index], firsts[index + 1], 0, 0) for index in range(len(parts))]

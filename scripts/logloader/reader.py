@@ -32,8 +32,8 @@ from .inputs import EMPTY_ZIP_MAGIC, ZIP_MAGIC, InputFile
 
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK_BYTES = 4 * 1024 * 1024
-# A text log holds no NUL byte and few control or undecodable bytes; past this
-# share in the first chunk, the file is binary (an image, an archive...).
+# A text log holds no NUL byte (one anywhere rejects the file) and few control or
+# undecodable bytes; past this share in the first 8 KB, the file is binary (an image...).
 BINARY_SHARE = 0.10
 SAMPLE_BYTES = 8 * 1024
 CONTROL_BYTES = bytes(byte for byte in range(0x20) if byte not in b"\t\n\r\f\v\x1b")
@@ -139,18 +139,24 @@ def _gunzip(data: bytes, stream: _HashingReader) -> Iterator[bytes]:
             raise RejectedFile("truncated gzip: the file ends before the gzip data does; export it again")
 
 
+def _check_no_nul(chunk: bytes, facts: FileFacts) -> None:
+    """A NUL byte anywhere in a file's text rejects the file: no log line holds one."""
+    if b"\x00" in chunk:
+        where = " after gzip decompression" if facts.is_gzip else ""
+        raise RejectedFile(f"binary data{where} (a NUL byte), not a text log")
+
+
 def _check_text(chunk: bytes, facts: FileFacts) -> None:
     """The checks of a file's first chunk: text, not a zip or binary data."""
     if chunk.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
         raise RejectedFile("a zip archive inside the input; give the .zip itself as a PATH")
+    _check_no_nul(chunk, facts)
     if _looks_binary(chunk[:SAMPLE_BYTES]):
         where = " after gzip decompression" if facts.is_gzip else ""
         raise RejectedFile(f"binary data{where}, not a text log")
 
 
 def _looks_binary(sample: bytes) -> bool:
-    if b"\x00" in sample:
-        return True
     controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
     undecodable = sample.decode("utf-8", errors="replace").count("\ufffd")
     return controls + undecodable > BINARY_SHARE * max(len(sample), 1)
@@ -169,8 +175,9 @@ def _check_line(unfinished_line: bytes, limits: Limits) -> None:
         raise RejectedFile(f"a line longer than {limits.max_line_bytes // MEGABYTE} MB; raise --max-line-mb to load it")
 
 
-def read_segments(item: InputFile, facts: FileFacts, limits: Limits = Limits(), data: bytes | None = None
-                  ) -> Iterator[Segment]:
+def read_segments(
+    item: InputFile, facts: FileFacts, limits: Limits = Limits(), data: bytes | None = None
+) -> Iterator[Segment]:
     """Yield the file's lines in segments; raise :class:`RejectedFile` on bad input.
 
     ``data``: the file's bytes when already read (else the file is opened).
@@ -200,8 +207,8 @@ def _segments(chunks: Iterator[bytes], facts: FileFacts, limits: Limits) -> Iter
         if first:
             _check_text(chunk, facts)
             first = False
-        elif b"\x00" in chunk:
-            raise RejectedFile("binary data (NUL bytes) inside the log text")
+        else:
+            _check_no_nul(chunk, facts)
         facts.decompressed_bytes += len(chunk)
         _check_size(facts.decompressed_bytes, limits)
         data = pending + chunk if pending else chunk
@@ -230,8 +237,9 @@ def read_small(item: InputFile) -> bytes | None:
     return data if len(data) <= item.size_bytes else None  # grown since it was listed: streamed
 
 
-def read_whole(item: InputFile, facts: FileFacts, limits: Limits, hold_bytes: int, data: bytes | None = None
-               ) -> bytes | None:
+def read_whole(
+    item: InputFile, facts: FileFacts, limits: Limits, hold_bytes: int, data: bytes | None = None
+) -> bytes | None:
     """The file's text with every line ended by ``\\n`` (valid UTF-8: the lines
     :func:`read_segments` yields), or None when it passes ``hold_bytes`` (the caller
     streams it). ``data``: the file's bytes from :func:`read_small`, if read.

@@ -1,17 +1,24 @@
 """The raw DuckDB tables and the writes to them, atomic per file.
 
+The DuckDB file is attached under the fixed catalog name ``ledger`` (as dbt's
+profile and scripts/sql.sh do), so any file name works: a file opened directly
+takes its catalog name from the file name, and ``raw.duckdb`` would make
+``raw.log_files`` ambiguous.
+
 Events are written as they come (a group of files at a time, or a piece of a
 big file) into a transaction that is committed after whole files only: a kill
 at any moment leaves every file either fully loaded or absent. A changed file
-(same path, new sha256) has its old rows deleted in the same transaction that
-adds the new ones. The statements run on a writer thread, in order, while the
-caller goes on (DuckDB releases the GIL): compressing and writing the text is
-about half of a load's work, and it never waits for the caller's bookkeeping.
+(same location, new sha256) has its old rows deleted in the same transaction
+that adds the new ones. The statements run on a writer thread, in order, while
+the caller goes on (DuckDB releases the GIL): compressing and writing the text
+is about half of a load's work, and it never waits for the caller's
+bookkeeping. Arrow tables reach DuckDB through ``register()``, read in place.
 """
 
 from __future__ import annotations
 
-import itertools
+import errno
+import fcntl
 import os
 import queue
 import threading
@@ -19,33 +26,48 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from .errors import DatabaseBusy
-from .events import EVENT_COLUMNS, Part, cut_events, large_offsets
+from .errors import (
+    DatabaseBusy,
+    DatabaseError,
+    DatabaseFolderMissing,
+    DatabaseOutdated,
+    DatabaseReadOnly,
+)
+from .events import EVENT_COLUMNS
+from .inputs import Fingerprint
 
-SCHEMA_SQL = """
+CATALOG = "ledger"
+
+
+class FileStatus(StrEnum):
+    """The status of a row of raw.log_files."""
+
+    LOADED = "loaded"  # its events are in raw.log_events
+    REJECTED = "rejected"  # not loaded; error says why and what to do
+    RETIRED = "retired"  # gone from the input and retired (--retire-missing): its events were deleted
+
+
+SCHEMA_SQL = f"""
 create schema if not exists raw;
 create table if not exists raw.log_files (
     source_file varchar not null,
+    location varchar not null,
     sha256 varchar not null,
     size_bytes bigint not null,
     line_count bigint not null,
     loaded_at timestamp not null,
-    status varchar not null check (status in ('loaded', 'rejected')),
+    status varchar not null check (status in ({", ".join(f"'{status.value}'" for status in FileStatus)})),
     error varchar,
     has_invalid_utf8 boolean not null,
     mtime_ns bigint,
     zip_crc32 bigint,
     zip_date_time varchar
 );
--- databases written before these columns existed
-alter table raw.log_files add column if not exists mtime_ns bigint;
-alter table raw.log_files add column if not exists zip_crc32 bigint;
-alter table raw.log_files add column if not exists zip_date_time varchar;
 create table if not exists raw.log_events (
     source_file varchar not null,
     event_number_in_file bigint not null,
@@ -58,6 +80,7 @@ create table if not exists raw.log_events (
 
 FILE_COLUMNS = (
     "source_file",
+    "location",
     "sha256",
     "size_bytes",
     "line_count",
@@ -72,6 +95,7 @@ FILE_COLUMNS = (
 FILE_SCHEMA = pa.schema(
     [
         ("source_file", pa.string()),
+        ("location", pa.string()),
         ("sha256", pa.string()),
         ("size_bytes", pa.int64()),
         ("line_count", pa.int64()),
@@ -84,27 +108,20 @@ FILE_SCHEMA = pa.schema(
         ("zip_date_time", pa.string()),
     ]
 )
-# What tells a file is unchanged without reading it: (size_bytes, mtime_ns, zip_crc32, zip_date_time).
-Fingerprint = tuple[int, "int | None", "int | None", "str | None"]
 REFRESH_COLUMNS = ("source_file", "mtime_ns", "zip_crc32", "zip_date_time")
 REFRESH_SCHEMA = pa.schema([(name, FILE_SCHEMA.field(name).type) for name in REFRESH_COLUMNS])
 # Events travel to DuckDB as Arrow record batches cut by the worker processes
 # (logloader.workers), one batch per group of files; DuckDB reads them in place.
 INSERT_EVENTS_SQL = (
-    f"insert into raw.log_events ({', '.join(EVENT_COLUMNS)}) select {', '.join(EVENT_COLUMNS)} from events"
+    f"insert into raw.log_events ({', '.join(EVENT_COLUMNS)}) select {', '.join(EVENT_COLUMNS)} from new_events"
 )
-# The raw.log_lines of an older loader is read in batches of this many lines (sorted by
-# DuckDB within this much memory) and cut this many files at a time.
-MIGRATION_BATCH_LINES = 1_000_000
-MIGRATION_MEMORY = "1GB"
-MIGRATION_FILES = 256
 # DuckDB's memory limit when BALANCE_SYNC_MEMORY_LIMIT is not set; profiles.yml has the same default.
 DEFAULT_MEMORY_LIMIT = "1300MB"
 # DuckDB compression methods left out when BALANCE_SYNC_DISABLED_COMPRESSION is not set (profiles.yml
-# has the same default): FSST made inserting the log text about a third slower for a file about half
-# the size (measured: 314 MB of events inserted in 4.2 s with it, 2.9 s without; 158 MB and 272 MB).
+# has the same default): FSST makes inserting the log text about a third slower for a file about a
+# third smaller.
 DEFAULT_DISABLED_COMPRESSION = "fsst"
-# Writes waiting for the writer thread (each holds about cli.WRITE_BYTES of events) before the caller waits.
+# Writes waiting for the writer thread (each holds about load.WRITE_BYTES of events) before the caller waits.
 WRITES_AHEAD = 4
 
 
@@ -112,8 +129,9 @@ WRITES_AHEAD = 4
 class KnownFile:
     """A file's row in raw.log_files as the run found it."""
 
+    source_file: str
     sha256: str
-    status: str
+    status: FileStatus
     size_bytes: int = -1
     fingerprint: Fingerprint | None = None  # (size_bytes, mtime_ns, zip_crc32, zip_date_time); None: unknown
 
@@ -122,106 +140,98 @@ class KnownFile:
         return fingerprint is not None and self.fingerprint == fingerprint
 
 
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def connect(database: str, wait_seconds: float) -> duckdb.DuckDBPyConnection:
-    """Open the database, waiting up to ``wait_seconds`` for another writer to finish."""
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            connection = duckdb.connect(database)
-            break
-        except duckdb.IOException as error:
-            if "lock" not in str(error).lower():
-                raise
-            if time.monotonic() >= deadline:
-                raise DatabaseBusy(
-                    f"{database} is in use by another process (another loader or dbt run?); "
-                    "wait for it to finish, or pass --wait SECONDS to wait for it"
-                ) from error
-            time.sleep(0.5)
+    """Open the database (attached as ``ledger``), waiting up to ``wait_seconds`` for another
+    writer to finish; raise a :class:`DatabaseError` that says what to do when it cannot."""
+    folder = os.path.dirname(os.path.abspath(database))
+    if not os.path.isdir(folder):
+        raise DatabaseFolderMissing(
+            f"{database}: the folder {folder} does not exist; create it (mkdir -p) or give another --database"
+        )
+    connection = duckdb.connect(":memory:")
     # The same memory limit as dbt's (profiles.yml): without one DuckDB keeps
     # what it wrote cached up to 80 % of the RAM, and the loader's resident
-    # memory grows with the input (3.8 GB for 3 GB of logs).
+    # memory grows with the input.
     connection.execute("set memory_limit = ?", [os.environ.get("BALANCE_SYNC_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT])
     # "" (the variable set but empty) turns every method back on, as in dbt
     connection.execute(
         "set disabled_compression_methods = ?",
         [os.environ.get("BALANCE_SYNC_DISABLED_COMPRESSION", DEFAULT_DISABLED_COMPRESSION)],
     )
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            connection.execute(f"attach {_sql_string(database)} as {CATALOG}")
+            break
+        except duckdb.Error as error:
+            problem = _open_problem(database, folder, error)
+            if not isinstance(problem, DatabaseBusy) or time.monotonic() >= deadline:
+                connection.close()
+                raise problem from error
+            time.sleep(0.5)
+    connection.execute(f"use {CATALOG}")
+    _check_layout(connection, database)
     connection.execute(SCHEMA_SQL)
-    migrate_log_lines(connection)
     # One DuckDB thread: the loader's worker processes use the other cores, and a parallel
     # insert costs more CPU in all (measured at 1 GB on 2 cores: 18.0 s with 2 threads, 14.0 s with 1).
     connection.execute("set threads = 1")
     return connection
 
 
-def migrate_log_lines(connection: duckdb.DuckDBPyConnection) -> int:
-    """Turn the raw.log_lines table of an older loader into raw.log_events (same cut as a load),
-    then drop it, in one transaction; return the number of files migrated (0: nothing to do).
+def _open_problem(database: str, folder: str, error: duckdb.Error) -> DatabaseError:
+    """Why ``database`` could not be attached, told by the file system (never by the words of
+    DuckDB's message, which holds the path)."""
+    if _locked_by_another_process(database):
+        return DatabaseBusy(
+            f"{database} is in use by another process (another loader or dbt run?); "
+            "wait for it to finish, or pass --wait SECONDS to wait for it"
+        )
+    exists = os.path.exists(database)
+    if (exists and not os.access(database, os.W_OK)) or (not exists and not os.access(folder, os.W_OK)):
+        where = f"the file {database} is" if exists else f"the folder {folder} is"
+        return DatabaseReadOnly(
+            f"{where} read-only for this user; make it writable, or give --database a file in a writable folder"
+        )
+    return DatabaseError(f"cannot open {database} as a DuckDB database: {error}")
 
-    One pass over the lines sorted by file and line (DuckDB sorts within MIGRATION_MEMORY,
-    spilling past it), read in record batches on a second cursor; complete files are cut
-    MIGRATION_FILES at a time (a file that runs past a batch waits for the next one)."""
-    (exists,) = connection.execute(
-        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'log_lines'"
-    ).fetchone()
-    if not exists:
-        return 0
-    (memory_limit,) = connection.execute("select current_setting('memory_limit')").fetchone()
-    connection.execute(f"set memory_limit = '{MIGRATION_MEMORY}'")
-    reader = connection.cursor()
-    connection.execute("begin transaction")
+
+def _locked_by_another_process(database: str) -> bool:
+    """True when another process holds a lock on the file (DuckDB locks the file it opens)."""
     try:
-        batches = reader.execute(
-            "select source_file, line from raw.log_lines order by source_file, line_number"
-        ).to_arrow_reader(MIGRATION_BATCH_LINES)
-        migrated = 0
-        pending: pa.Table | None = None  # lines of the files not cut yet
-        for batch in itertools.chain(batches, [None]):
-            if batch is not None:
-                batch_table = pa.Table.from_batches([batch])
-                pending = batch_table if pending is None else pa.concat_tables([pending, batch_table])
-                if pending.num_rows == 0:
-                    continue
-            if pending is None:
-                break
-            runs = pc.run_end_encode(pending.column("source_file").combine_chunks())
-            names, run_ends = runs.values.to_pylist(), runs.run_ends.to_pylist()
-            complete = len(names) if batch is None else len(names) - 1  # the last file may go on
-            for first in range(0, complete, MIGRATION_FILES):
-                last = min(first + MIGRATION_FILES, complete)
-                start = run_ends[first - 1] if first else 0
-                _insert_migrated(connection, pending.slice(start, run_ends[last - 1] - start),
-                                 names[first:last], run_ends[first:last], start)
-            migrated += complete
-            done = run_ends[complete - 1] if complete else 0
-            pending = pending.slice(done) if batch is not None else None
-        reader.close()
-        connection.execute("drop table raw.log_lines")
-        connection.execute("commit")
-    except BaseException:
-        connection.execute("rollback")
-        raise
+        descriptor = os.open(database, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as failure:
+        return failure.errno in (errno.EACCES, errno.EAGAIN)
+    else:
+        fcntl.lockf(descriptor, fcntl.LOCK_UN)
+        return False
     finally:
-        connection.execute(f"set memory_limit = '{memory_limit}'")
-    return migrated
+        os.close(descriptor)
 
 
-def _insert_migrated(connection: duckdb.DuckDBPyConnection, lines: pa.Table, names: list[str],
-                     run_ends: list[int], start: int) -> None:
-    """Cut whole files' lines (sorted; ``run_ends`` counted from ``start``) into raw.log_events."""
-    counts = [end - begin for begin, end in zip([start, *run_ends], run_ends)]
-    # every line followed by "\n", in one buffer: the files' text as the loader cuts it
-    ended = pc.binary_join_element_wise(
-        lines.column("line").combine_chunks().cast(pa.large_string()),
-        pa.scalar("", pa.large_string()),
-        pa.scalar("\n", pa.large_string()),
-    )
-    offsets = large_offsets(ended)
-    begin, end = offsets[0].as_py(), offsets[-1].as_py()
-    buffer = ended.buffers()[2].slice(begin, end - begin).to_pybytes()
-    events, _ = cut_events(buffer, [Part(index, count) for index, count in enumerate(counts)], names)  # noqa: F841
-    connection.execute(INSERT_EVENTS_SQL)
+def _check_layout(connection: duckdb.DuckDBPyConnection, database: str) -> None:
+    """Refuse raw tables of another layout (written by an earlier version of the loader)."""
+    columns = {
+        name
+        for (name,) in connection.execute(
+            "select column_name from information_schema.columns "
+            "where table_catalog = ? and table_schema = 'raw' and table_name = 'log_files'",
+            [CATALOG],
+        ).fetchall()
+    }
+    if columns and columns != set(FILE_COLUMNS):
+        connection.close()
+        raise DatabaseOutdated(
+            f"{database} was written by an earlier version of the loader (raw.log_files has other columns); "
+            "load your logs into a new file (delete this one, or give another --database): the logs are the record"
+        )
 
 
 class _Writer:
@@ -295,16 +305,40 @@ class RawStore:
         self._writer: _Writer | None = None
 
     def known_files(self) -> dict[str, KnownFile]:
+        """Every row of raw.log_files, by location."""
         rows = self._connection.execute(
-            "select source_file, sha256, status, size_bytes, mtime_ns, zip_crc32, zip_date_time from raw.log_files"
+            "select location, source_file, sha256, status, size_bytes, mtime_ns, zip_crc32, zip_date_time "
+            "from raw.log_files"
         ).fetchall()
         known = {}
-        for source_file, sha256, status, size_bytes, mtime_ns, zip_crc32, zip_date_time in rows:
+        for location, source_file, sha256, status, size_bytes, mtime_ns, zip_crc32, zip_date_time in rows:
             fingerprint = None
             if mtime_ns is not None or zip_crc32 is not None:
                 fingerprint = (size_bytes, mtime_ns, zip_crc32, zip_date_time)
-            known[source_file] = KnownFile(sha256, status, size_bytes, fingerprint)
+            known[location] = KnownFile(source_file, sha256, FileStatus(status), size_bytes, fingerprint)
         return known
+
+    def retire(self, source_files: list[str], reason: str) -> None:
+        """Mark these files retired (``error`` says when and why) and delete their events, in
+        one transaction, now; the caller has committed and closed the writes before."""
+        names = pa.table({"source_file": source_files}, schema=pa.schema([("source_file", pa.string())]))
+        self._connection.register("retired_files", names)
+        try:
+            self._connection.execute("begin transaction")
+            self._connection.execute(
+                "delete from raw.log_events where source_file in (select source_file from retired_files)"
+            )
+            self._connection.execute(
+                "update raw.log_files set status = ?, error = ? "
+                "where source_file in (select source_file from retired_files)",
+                [FileStatus.RETIRED.value, reason],
+            )
+            self._connection.execute("commit")
+        except BaseException:
+            self._connection.execute("rollback")
+            raise
+        finally:
+            self._connection.unregister("retired_files")
 
     def refresh_fingerprint(self, source_file: str, fingerprint: Fingerprint | None) -> None:
         """Record the new date of a file whose bytes turned out unchanged (a touched file), so the
@@ -343,6 +377,7 @@ class RawStore:
         self,
         source_file: str,
         *,
+        location: str,
         sha256: str,
         size_bytes: int,
         line_count: int,
@@ -365,11 +400,12 @@ class RawStore:
         self._flushed_partial.discard(source_file)
         row = (
             source_file,
+            location,
             sha256,
             size_bytes,
             line_count,
             self._loaded_at,
-            "loaded" if error is None else "rejected",
+            (FileStatus.LOADED if error is None else FileStatus.REJECTED).value,
             error,
             has_invalid_utf8,
             *(fingerprint or (None, None, None, None))[1:],
@@ -381,8 +417,12 @@ class RawStore:
         if not self._in_transaction:
             return
         self._write_events()
-        files = pa.table(dict(zip(FILE_COLUMNS, map(list, zip(*self._files)))) if self._files
-                         else {name: [] for name in FILE_COLUMNS}, schema=FILE_SCHEMA)
+        files = pa.table(
+            dict(zip(FILE_COLUMNS, map(list, zip(*self._files))))
+            if self._files
+            else {name: [] for name in FILE_COLUMNS},
+            schema=FILE_SCHEMA,
+        )
         refreshed = pa.table(self._refreshed, schema=REFRESH_SCHEMA) if self._refreshed["source_file"] else None
         self._submit(self._commit, files, refreshed)
         self._in_transaction = False
@@ -429,26 +469,44 @@ class RawStore:
         self._events = []
         self._submit(self._insert_events, table, replaced)
 
-    # The statements, run on the writer thread; DuckDB reads the Arrow tables named in them
-    # from the calling frame.
+    # The statements, run on the writer thread; DuckDB reads the Arrow tables registered
+    # under a name for the statement, in place.
+
+    def _run_with(self, name: str, data: pa.Table, *statements: str) -> None:
+        self._connection.register(name, data)
+        try:
+            for statement in statements:
+                self._connection.execute(statement)
+        finally:
+            self._connection.unregister(name)
 
     def _insert_events(self, events: pa.Table | None, replaced: pa.Table | None) -> None:
         if replaced is not None:
-            self._connection.execute("delete from raw.log_events where source_file in (select source_file from replaced)")
+            self._run_with(
+                "replaced_files",
+                replaced,
+                "delete from raw.log_events where source_file in (select source_file from replaced_files)",
+            )
         if events is not None:
-            self._connection.execute(INSERT_EVENTS_SQL)
+            self._run_with("new_events", events, INSERT_EVENTS_SQL)
 
     def _delete_events(self, source_file: str) -> None:
         self._connection.execute("delete from raw.log_events where source_file = ?", [source_file])
 
     def _commit(self, files: pa.Table, refreshed: pa.Table | None) -> None:
-        self._connection.execute("delete from raw.log_files where source_file in (select source_file from files)")
         columns = ", ".join(FILE_COLUMNS)
-        self._connection.execute(f"insert into raw.log_files ({columns}) select {columns} from files")
+        self._run_with(
+            "new_files",
+            files,
+            "delete from raw.log_files where source_file in (select source_file from new_files)",
+            f"insert into raw.log_files ({columns}) select {columns} from new_files",
+        )
         if refreshed is not None:
-            self._connection.execute(
-                "update raw.log_files set mtime_ns = refreshed.mtime_ns, zip_crc32 = refreshed.zip_crc32, "
-                "zip_date_time = refreshed.zip_date_time from refreshed "
-                "where raw.log_files.source_file = refreshed.source_file"
+            self._run_with(
+                "refreshed_files",
+                refreshed,
+                "update raw.log_files set mtime_ns = refreshed_files.mtime_ns, "
+                "zip_crc32 = refreshed_files.zip_crc32, zip_date_time = refreshed_files.zip_date_time "
+                "from refreshed_files where raw.log_files.source_file = refreshed_files.source_file",
             )
         self._connection.execute("commit")

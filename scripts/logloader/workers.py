@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import NamedTuple
 
 import pyarrow as pa
@@ -44,15 +45,19 @@ class ReadSettings:
     group_held_bytes: int
 
 
+class ReadOutcome(StrEnum):
+    """What reading one file came to."""
+
+    HELD = "held"  # its events are in its group's batch
+    SKIPPED = "skipped"  # the same sha256 as the version loaded
+    REJECTED = "rejected"  # FileRead.error says why
+    STREAM = "stream"  # too big to hold: the main process reads it in pieces
+
+
 class FileRead(NamedTuple):
-    """What reading one file found.
+    """What reading one file found (``event_count``: its events in its group's batch)."""
 
-    ``status``: ``held`` (its ``event_count`` events are in its group's batch),
-    ``skipped`` (the same sha256 as the version loaded), ``rejected`` (``error``
-    says why) or ``stream`` (too big to hold: the writer reads it in pieces).
-    """
-
-    status: str
+    status: ReadOutcome
     sha256: str = ""
     line_count: int = 0
     decompressed_bytes: int = 0
@@ -61,11 +66,11 @@ class FileRead(NamedTuple):
     event_count: int = 0
 
 
-STREAM = FileRead("stream")
-SKIPPED = FileRead("skipped")
+STREAM = FileRead(ReadOutcome.STREAM)
+SKIPPED = FileRead(ReadOutcome.SKIPPED)
 
 
-def file_read(status: str, facts: FileFacts, error: str | None = None) -> FileRead:
+def file_read(status: ReadOutcome, facts: FileFacts, error: str | None = None) -> FileRead:
     return FileRead(status, facts.sha256, facts.line_count, facts.decompressed_bytes, facts.has_invalid_utf8, error)
 
 
@@ -121,23 +126,28 @@ def _read_file(item: InputFile, known_sha256: str | None, settings: ReadSettings
             return SKIPPED, None
         text = read_whole(item, facts, settings.limits, settings.prefetch_bytes, data)
     except RejectedFile as rejection:
-        return file_read("rejected", facts, str(rejection)), None
+        return file_read(ReadOutcome.REJECTED, facts, str(rejection)), None
     except OSError as failure:
-        return file_read("rejected", facts, f"cannot read the file: {failure}"), None
+        return file_read(ReadOutcome.REJECTED, facts, f"cannot read the file: {failure}"), None
     if text is None:
         return STREAM, None
-    return file_read("held", facts), text
+    return file_read(ReadOutcome.HELD, facts), text
 
 
-def reads_in_order(groups: Iterator[list[Task]], settings: ReadSettings, read_ahead: int
-                   ) -> Iterator[tuple[list[Task], GroupRead]]:
+def reads_in_order(
+    groups: Iterator[list[Task]], settings: ReadSettings, read_ahead: int
+) -> Iterator[tuple[list[Task], GroupRead]]:
     """Read groups on worker processes, at most ``read_ahead`` groups ahead of the caller,
     yielding them in order. No process is started when there is no group."""
     first = next(groups, None)
     if first is None:
         return
-    pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_worker_started, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        max_workers=os.cpu_count() or 1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_worker_started,
+        initargs=(os.getpid(),),
+    )
     try:
         window: deque[tuple[list[Task], Future[GroupRead]]] = deque()
         for group in itertools.chain([first], itertools.islice(groups, read_ahead - 1)):

@@ -1,4 +1,5 @@
 """The benchmark's choice of the files a daily export adds (--new-files latest)."""
+
 from __future__ import annotations
 
 import benchmark
@@ -37,10 +38,11 @@ def test_peak_memory_counts_every_process_of_the_stage(tmp_path) -> None:
     import sys
 
     held = 150_000_000
-    child = (f"import time; block = bytearray({held}); block[::4096] = b'x' * len(block[::4096]); "
-             "time.sleep(2.5)")
-    parent = (f"import subprocess, sys; children = [subprocess.Popen([sys.executable, '-c', {child!r}]) "
-              "for _ in range(2)]; [c.wait() for c in children]")
+    child = f"import time; block = bytearray({held}); block[::4096] = b'x' * len(block[::4096]); time.sleep(2.5)"
+    parent = (
+        f"import subprocess, sys; children = [subprocess.Popen([sys.executable, '-c', {child!r}]) "
+        "for _ in range(2)]; [c.wait() for c in children]"
+    )
     _, peak_mb, code = benchmark.run_measured([sys.executable, "-c", parent], {}, tmp_path / "log.txt")
     assert code == 0
     assert 2 * held / 1e6 <= peak_mb <= 2 * held / 1e6 + 120, peak_mb

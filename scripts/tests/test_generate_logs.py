@@ -1,5 +1,6 @@
 """Tests for scripts/generate_logs.py: determinism, the DOMAIN.md section 2 format, and an answer key
 that agrees with an independent count of the generated files (simple code, not the generator's)."""
+
 from __future__ import annotations
 
 import gzip
@@ -9,10 +10,11 @@ import subprocess
 import sys
 import zipfile
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -26,8 +28,14 @@ TS = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
 EVENT_START = re.compile(rf"^{TS} ")
 APP_LINE = re.compile(rf"^({TS}) {TS}\t([^\t]+)\t([A-Z]+)\t(.*)$")
 PATH_SHAPE = re.compile(r"^balance-sync-logs/[0-9a-f-]{36}/\d{4}-\d\d-\d\d-\[\$LATEST\][0-9a-f]{32}/000000\.gz$")
-HALF_MINOR = {"BHD": Decimal("0.0005"), "KWD": Decimal("0.0005"), "OMR": Decimal("0.0005"),
-              "SAR": Decimal("0.005"), "AED": Decimal("0.005"), "QAR": Decimal("0.005")}
+HALF_MINOR = {
+    "BHD": Decimal("0.0005"),
+    "KWD": Decimal("0.0005"),
+    "OMR": Decimal("0.0005"),
+    "SAR": Decimal("0.005"),
+    "AED": Decimal("0.005"),
+    "QAR": Decimal("0.005"),
+}
 SMALL = dict(files=60, users=30, days=45, files_per_shard=20)
 
 
@@ -85,8 +93,9 @@ def _blocks(out: Path) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------------------------------
-def test_same_seed_gives_identical_bytes_whatever_the_worker_count(tmp_path: Path,
-                                                                   generated: tuple[Path, dict]) -> None:
+def test_same_seed_gives_identical_bytes_whatever_the_worker_count(
+    tmp_path: Path, generated: tuple[Path, dict]
+) -> None:
     out, key = generated
     again = generate(_config(tmp_path / "again", jobs=1))
     assert _files(tmp_path / "again") == _files(out)
@@ -112,8 +121,7 @@ def test_paths_and_gzip_shape(generated: tuple[Path, dict]) -> None:
         assert relpath.split("/")[2][:10] == first_day
 
 
-def test_every_event_starts_with_a_timestamp_and_is_followed_by_one_empty_line(
-        generated: tuple[Path, dict]) -> None:
+def test_every_event_starts_with_a_timestamp_and_is_followed_by_one_empty_line(generated: tuple[Path, dict]) -> None:
     out, _ = generated
     for relpath, text in _texts(out):
         assert text.endswith("\n\n"), relpath
@@ -141,7 +149,8 @@ def test_a_request_id_never_spans_files(generated: tuple[Path, dict]) -> None:
     seen: dict[str, str] = {}
     for relpath, text in _texts(out):
         for rid in set(re.findall(r"\t([0-9a-f-]{36})\t(?:INFO|ERROR|WARN)\t", text)) | set(
-                re.findall(r"(?:START|END|REPORT) RequestId: ([0-9a-f-]{36})", text)):
+            re.findall(r"(?:START|END|REPORT) RequestId: ([0-9a-f-]{36})", text)
+        ):
             assert seen.setdefault(rid, relpath) == relpath
 
 
@@ -149,7 +158,7 @@ KIND_PATTERNS = {
     "START": rf"^{TS} START RequestId: [0-9a-f-]{{36}} Version: \$LATEST$",
     "END": rf"^{TS} END RequestId: [0-9a-f-]{{36}}$",
     "REPORT": rf"^{TS} REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: \d+ MB"
-              rf"\tMax Memory Used: \d+ MB\t$",
+    rf"\tMax Memory Used: \d+ MB\t$",
     "REPORT with Init Duration": rf"^{TS} REPORT .*\tInit Duration: [\d.]+ ms\t$",
     "XRAY": r"^XRAY TraceId: 1-[0-9a-f]{8}-[0-9a-f]{24}\tSegmentId: [0-9a-f]{16}\tSampled: true\t$",
     "INIT_START": rf"^{TS} INIT_START Runtime Version: nodejs:\S+\tRuntime Version ARN: arn:aws:lambda:\S+$",
@@ -162,14 +171,14 @@ KIND_PATTERNS = {
     "Unknown application error": rf"^{TS} Unknown application error occurred\nRuntime.Unknown$",
     "Processing message": r"\tINFO\tProcessing message [0-9a-f-]{36}$",
     "transaction block (current)": r"\tINFO\tStart syncing the balance {\n  transaction: {\n    id: '\w{26}',\n"
-                                   r"    type: '(CREDIT|DEBIT)',\n    source: '\w+',\n    action: '\w+',\n"
-                                   r"    userId: '[0-9a-f-]{36}',\n    paymentBalance: -?[\d.]+,\n"
-                                   r"    updatePaymentBalance: true,\n    metadata: .*,\n    currency: '[A-Z]{3}',\n"
-                                   r"    amount: [\d.]+,\n    vat: [\d.]+,\n    oldBalance: -?[\d.]+,\n"
-                                   r"    newBalance: -?[\d.]+\n  }\n}$",
+    r"    type: '(CREDIT|DEBIT)',\n    source: '\w+',\n    action: '\w+',\n"
+    r"    userId: '[0-9a-f-]{36}',\n    paymentBalance: -?[\d.]+,\n"
+    r"    updatePaymentBalance: true,\n    metadata: .*,\n    currency: '[A-Z]{3}',\n"
+    r"    amount: [\d.]+,\n    vat: [\d.]+,\n    oldBalance: -?[\d.]+,\n"
+    r"    newBalance: -?[\d.]+\n  }\n}$",
     "transaction block (legacy)": r"\tINFO\tStart syncing the balance {\n  transaction: {\n    id: '\w{26}',\n"
-                                  r"    userId: '[0-9a-f-]{36}',\n    currency: '[A-Z]{3}',\n    amount: [\d.]+,\n"
-                                  r"    vat: [\d.]+,\n    oldBalance: -?[\d.]+,\n    newBalance: -?[\d.]+\n  }\n}$",
+    r"    userId: '[0-9a-f-]{36}',\n    currency: '[A-Z]{3}',\n    amount: [\d.]+,\n"
+    r"    vat: [\d.]+,\n    oldBalance: -?[\d.]+,\n    newBalance: -?[\d.]+\n  }\n}$",
     "metadata undefined": r"^    metadata: undefined,$",
     "metadata JSON strings in JSON": r"^    metadata: '\{.*\":\"\[\{\\\\\"id\\\\\":",
     "metadata backtick-quoted": r"^    metadata: `\{.*'.*\"",
@@ -177,19 +186,19 @@ KIND_PATTERNS = {
     "negative balance": r"^    newBalance: -\d",
     "published": r"\tINFO\tSubscriptionBalanceUpdated event published$",
     "not in sync": r"\tERROR\tSubscription balance and payment balance are not in sync {\n  userId: '\S+',\n"
-                   r"  subscriptionBalance: -?[\d.]+,\n  paymentBalance: -?[\d.]+\n}$",
+    r"  subscriptionBalance: -?[\d.]+,\n  paymentBalance: -?[\d.]+\n}$",
     "skip create": r"\tINFO\tSkipping the balance sync for create subscription, it will be synced",
     "skip create web": r"\tINFO\tSkipping the balance sync for create web subscription",
     "already synced": r"\tINFO\tSkipping the process, balance is already synced from other listeners$",
     "already synced (older wording)": r"\tINFO\tBalance is already synced from other listeners$",
     "update flag false": r"\tINFO\tSkipping the process, Update Payment Balance Flag is set to false "
-                         r"\{ transactionAction: '\w+' \}$",
+    r"\{ transactionAction: '\w+' \}$",
     "refusal with newBalance": r"\tINFO\t{\n  message: 'Subscriber will have a negative balance due to this action, "
-                               r"the process will terminate.',\n  data: {\n    transactionId: '\w+',\n"
-                               r"    userId: '\S+',\n    currentBalance: -?[\d.]+,\n    newBalance: -[\d.]+\n  }\n}$",
+    r"the process will terminate.',\n  data: {\n    transactionId: '\w+',\n"
+    r"    userId: '\S+',\n    currentBalance: -?[\d.]+,\n    newBalance: -[\d.]+\n  }\n}$",
     "refusal without newBalance": r"\tINFO\t{\n  message: 'Subscriber will have a negative balance due to this "
-                                  r"action, the process will terminate.',\n  data: {\n    userId: '\S+',\n"
-                                  r"    currentBalance: -?[\d.]+,\n    transactionId: '\w+'\n  }\n}$",
+    r"action, the process will terminate.',\n  data: {\n    userId: '\S+',\n"
+    r"    currentBalance: -?[\d.]+,\n    transactionId: '\w+'\n  }\n}$",
     "sync error with stack": r"\tERROR\tAn error occured while syncing the balance TypeError: .*\n    at ",
     "Invoke Error": r"\tERROR\tInvoke Error \t{\"errorType\"",
     "Transaction Lock": r"\tINFO\tTransaction Lock created!+ Rr {\n  dirty: {},",
@@ -218,13 +227,32 @@ def test_every_domain_kind_is_present_at_default_scale(default_scale: tuple[Path
 def test_every_shard_writes_the_rare_kinds_even_when_tiny(tmp_path: Path, seed: int) -> None:
     key = generate(GeneratorConfig(out=tmp_path, files=4, users=4, files_per_shard=4, jobs=1, seed=seed))
     kinds = key["totals"]["events_by_kind"]
-    for kind in ("invoke_error", "transaction_lock_created", "slack_notification", "debug_record_dump",
-                 "debug_record_body_dump", "debug_transaction_dump", "negative_balance_refusal", "sync_error",
-                 "uncaught_exception", "other", "already_synced", "skipped_create_subscription",
-                 "skipped_update_payment_balance_false", "sync_mismatch", "metric", "init_report"):
+    for kind in (
+        "invoke_error",
+        "transaction_lock_created",
+        "slack_notification",
+        "debug_record_dump",
+        "debug_record_body_dump",
+        "debug_transaction_dump",
+        "negative_balance_refusal",
+        "sync_error",
+        "uncaught_exception",
+        "other",
+        "already_synced",
+        "skipped_create_subscription",
+        "skipped_update_payment_balance_false",
+        "sync_mismatch",
+        "metric",
+        "init_report",
+    ):
         assert kinds.get(kind, 0) > 0, kind
-    assert set(key["transactions"]["outcomes"]) == {"published", "already_synced", "blocked_negative_balance",
-                                                    "failed", "unknown"}
+    assert set(key["transactions"]["outcomes"]) == {
+        "published",
+        "already_synced",
+        "blocked_negative_balance",
+        "failed",
+        "unknown",
+    }
     assert key["duplicates"]["count"] > 0 and key["arithmetic_mismatches"]["count"] > 0
     assert key["overdrafts"]["refused_without_transaction_block"] > 0
 
@@ -291,15 +319,24 @@ def _independent_rules(blocks: list[dict[str, Any]], texts: list[str]) -> dict[s
                 breaks.add(current["id"])
         for b in user_blocks:
             unit = (2 * HALF_MINOR[b["currency"]]).normalize()  # equal as money: float noise is no difference
-            signature = (b.get("action"), *(Decimal(b[name]).quantize(unit) for name in ("amount", "oldBalance", "newBalance")))
+            signature = (
+                b.get("action"),
+                *(Decimal(b[name]).quantize(unit) for name in ("amount", "oldBalance", "newBalance")),
+            )
             if signature in seen:
                 duplicates.add(b["id"])
             seen.add(signature)
     refused = set()
     for text in texts:
         refused |= set(re.findall(r"negative balance due to this action.*?transactionId: '(\w+)'", text, re.S))
-    return {"arithmetic": arithmetic, "breaks": breaks, "pairs": pairs, "negative": negative,
-            "refused": refused, "duplicates": duplicates}
+    return {
+        "arithmetic": arithmetic,
+        "breaks": breaks,
+        "pairs": pairs,
+        "negative": negative,
+        "refused": refused,
+        "duplicates": duplicates,
+    }
 
 
 def test_answer_key_business_figures_agree_with_an_independent_computation(generated: tuple[Path, dict]) -> None:
@@ -318,13 +355,16 @@ def test_answer_key_business_figures_agree_with_an_independent_computation(gener
     assert key["continuity"]["pairs"] == rules["pairs"]
     assert key["overdrafts"]["new_balance_negative"] == len(rules["negative"]) > 0
     assert key["overdrafts"]["refused_attempts"] == sum(
-        text.count("negative balance due to this action") for text in texts)
+        text.count("negative balance due to this action") for text in texts
+    )
     assert set(key["overdrafts"]["transaction_ids"]) == rules["negative"] | rules["refused"]
-    assert key["overdrafts"]["refused_without_transaction_block"] == len(
-        rules["refused"] - {b["id"] for b in blocks}) > 0
+    assert (
+        key["overdrafts"]["refused_without_transaction_block"] == len(rules["refused"] - {b["id"] for b in blocks}) > 0
+    )
     assert {d["transaction_id"] for d in key["duplicates"]["pairs"]} == rules["duplicates"] != set()
-    not_in_sync = sum(text.count("\tERROR\tSubscription balance and payment balance are not in sync {")
-                      for text in texts)
+    not_in_sync = sum(
+        text.count("\tERROR\tSubscription balance and payment balance are not in sync {") for text in texts
+    )
     assert key["sync_mismatches"]["count"] == key["sync_mismatches"]["linked_to_transaction"] == not_in_sync > 0
 
 
@@ -372,8 +412,14 @@ def test_zip_mode_holds_the_same_files(tmp_path: Path, generated: tuple[Path, di
 def test_broken_files_are_what_the_key_says(tmp_path: Path) -> None:
     key = generate(_config(tmp_path, files=20, broken=True))
     broken = {b["name"]: b for b in key["broken_files"]}
-    assert set(broken) == {"truncated_gzip", "plain_text_named_gz", "empty_file", "binary_junk",
-                           "invalid_utf8_line", "crlf_line_endings"}
+    assert set(broken) == {
+        "truncated_gzip",
+        "plain_text_named_gz",
+        "empty_file",
+        "binary_junk",
+        "invalid_utf8_line",
+        "crlf_line_endings",
+    }
     data = {name: (tmp_path / b["source_file"]).read_bytes() for name, b in broken.items()}
     for name, b in broken.items():
         assert b["size_bytes"] == len(data[name])
@@ -409,7 +455,8 @@ def test_broken_files_are_what_the_key_says(tmp_path: Path) -> None:
     assert with_broken["files_loaded"] == key["totals"]["files"] + 3
     assert with_broken["files_rejected"] == 3
     assert with_broken["lines"] == key["totals"]["lines"] + sum(
-        broken[n]["line_count"] for n in ("plain_text_named_gz", "invalid_utf8_line", "crlf_line_endings"))
+        broken[n]["line_count"] for n in ("plain_text_named_gz", "invalid_utf8_line", "crlf_line_endings")
+    )
 
 
 def test_target_mb_writes_whole_shards_until_the_size_is_reached(tmp_path: Path) -> None:
@@ -439,13 +486,32 @@ def test_rerun_keeps_same_logs_refuses_other_ones_and_force_replaces(tmp_path: P
 
 def test_cli_help_explains_every_option_and_runs(tmp_path: Path) -> None:
     script = SCRIPTS / "generate_logs.py"
-    help_text = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True,
-                               check=True).stdout
-    for option in ("--out", "--seed", "--files", "--users", "--days", "--start-date", "--target-mb",
-                   "--files-per-shard", "--jobs", "--zip", "--broken", "--compresslevel", "--quiet", "--force"):
+    help_text = subprocess.run(
+        [sys.executable, str(script), "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    for option in (
+        "--out",
+        "--seed",
+        "--files",
+        "--users",
+        "--days",
+        "--start-date",
+        "--target-mb",
+        "--files-per-shard",
+        "--jobs",
+        "--zip",
+        "--broken",
+        "--compresslevel",
+        "--quiet",
+        "--force",
+    ):
         assert option in help_text
-    done = subprocess.run([sys.executable, str(script), "--out", str(tmp_path), "--files", "5", "--quiet"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, str(script), "--out", str(tmp_path), "--files", "5", "--quiet"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "5 files" in done.stdout
     assert json.loads((tmp_path / "answer_key.json").read_text())["totals"]["files"] == 5
 

@@ -51,6 +51,7 @@ RAW_LINES = """(
     from (select source_file, line_number, string_split(event_text, chr(10)) as lines from raw.log_events)
 )"""
 
+
 @dataclass
 class Built:
     """One scale, generated, loaded and built."""
@@ -82,8 +83,12 @@ class Built:
         return sorted(row[0] for row in self.rows(sql, parameters))
 
     def has_table(self, schema: str, table: str) -> bool:
-        return bool(self.scalar(
-            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]))
+        return bool(
+            self.scalar(
+                "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                [schema, table],
+            )
+        )
 
     @property
     def good_files(self) -> str:
@@ -101,20 +106,32 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     out = work / "generated"
     database = work / f"{scale}.duckdb"
     env = {**os.environ, "BALANCE_SYNC_DB": str(database)}
-    subprocess.run([sys.executable, str(REPO / "scripts" / "generate_logs.py"), "--out", str(out), "--quiet",
-                    *SCALES[scale]], cwd=REPO, env=env, check=True)
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "generate_logs.py"), "--out", str(out), "--quiet", *SCALES[scale]],
+        cwd=REPO,
+        env=env,
+        check=True,
+    )
     key = json.loads((out / "answer_key.json").read_text())
     logs = out / key["layout"]["input_path"]
     assert logs.exists(), f"the key's layout.input_path {logs} was not written"
-    subprocess.run([sys.executable, str(REPO / "scripts" / "load_logs.py"), "--progress", "plain", str(logs)],
-                   cwd=REPO, env=env, check=True, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "load_logs.py"), "--progress", "plain", str(logs)],
+        cwd=REPO,
+        env=env,
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
     build = subprocess.run(
         [str(DBT), "build", "--target-path", str(work / "target"), "--log-path", str(work / "dbt-logs")],
-        cwd=REPO, env=env, capture_output=True, text=True,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
     )
-    # source_file is relative to the folder loaded (a zip: the member path, which the key gives as is)
-    prefix = "" if logs.suffix == ".zip" else key["layout"]["root"] + "/"
-    broken = [bad["source_file"].removeprefix(prefix) for bad in key.get("broken_files", [])]
+    # source_file starts with the folder loaded (the key's root; a zip: the zip's name, then the member path)
+    prefix = logs.name + "/" if logs.suffix == ".zip" else ""
+    broken = [prefix + bad["source_file"] for bad in key.get("broken_files", [])]
     connection = duckdb.connect(str(database), read_only=True)
     yield Built(scale, key, connection, build.returncode, build.stdout + build.stderr, broken)
     connection.close()
@@ -123,8 +140,11 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 def test_dbt_build_passes(built: Built) -> None:
     failures = [line for line in built.build_output.splitlines() if "FAIL" in line or "ERROR" in line]
     assert built.build_returncode == 0, (
-        f"dbt build failed on generated logs ({built.scale}):\n" + "\n".join(failures[-40:]) + "\n"
-        + built.build_output[-3000:])
+        f"dbt build failed on generated logs ({built.scale}):\n"
+        + "\n".join(failures[-40:])
+        + "\n"
+        + built.build_output[-3000:]
+    )
 
 
 # --- files, lines, events -------------------------------------------------------------------------------
@@ -133,21 +153,31 @@ def test_dbt_build_passes(built: Built) -> None:
 def test_files_and_lines(built: Built) -> None:
     totals = built.key["totals"]
     good = built.good_files
-    assert built.scalar(f"select count(*) from marts.source_files where status = 'loaded' and {good}") == totals["files"]
+    assert (
+        built.scalar(f"select count(*) from marts.source_files where status = 'loaded' and {good}") == totals["files"]
+    )
     assert built.scalar(f"select sum(line_count) from marts.source_files where {good}") == totals["lines"]
     assert built.scalar(f"select sum(line_count) from raw.log_events where {good}") == totals["lines"]
     assert built.scalar(f"select count(*) from {RAW_LINES} where {good}") == totals["lines"]
     # every good file ends with a line feed: its bytes are its events' bytes (lines joined by
     # "\n") plus the "\n" after each event
-    assert built.scalar(f"select sum(strlen(event_text) + 1) from raw.log_events where {good}") \
+    assert (
+        built.scalar(f"select sum(strlen(event_text) + 1) from raw.log_events where {good}")
         == totals["decompressed_bytes"]
+    )
     assert built.scalar(f"select sum(line_count) from marts.log_events where {good}") == totals["lines"]
     assert built.scalar(f"select count(*) from {RAW_LINES} where line like 'XRAY%'") == totals["xray_lines"]
     with_broken = built.key.get("totals_with_broken")
     if with_broken:
         assert built.scalar("select count(*) from marts.source_files") == with_broken["files_seen"]
-        assert built.scalar("select count(*) from marts.source_files where status = 'loaded'") == with_broken["files_loaded"]
-        assert built.scalar("select count(*) from marts.source_files where status = 'rejected'") == with_broken["files_rejected"]
+        assert (
+            built.scalar("select count(*) from marts.source_files where status = 'loaded'")
+            == with_broken["files_loaded"]
+        )
+        assert (
+            built.scalar("select count(*) from marts.source_files where status = 'rejected'")
+            == with_broken["files_rejected"]
+        )
         assert built.scalar("select sum(line_count) from marts.source_files") == with_broken["lines"]
         assert built.scalar("select sum(line_count) from raw.log_events") == with_broken["lines"]
     else:
@@ -159,37 +189,47 @@ def test_events_by_kind_and_level(built: Built) -> None:
     good = built.good_files
     assert built.scalar(f"select count(*) from marts.log_events where {good}") == totals["events"]
     assert built.scalar(f"select sum(event_count) from marts.source_files where {good}") == totals["events"]
-    assert built.scalar(
-        f"select count(*) from marts.log_events where event_type = 'application' and {good}"
-    ) == totals["application_events"]
-    assert built.pairs(
-        f"select level, count(*) from marts.log_events where event_type = 'application' and {good} group by level"
-    ) == totals["application_events_by_level"]
-    assert built.pairs(
-        f"select message_kind, count(*) from marts.log_events where {good} group by message_kind"
-    ) == totals["events_by_kind"]
+    assert (
+        built.scalar(f"select count(*) from marts.log_events where event_type = 'application' and {good}")
+        == totals["application_events"]
+    )
+    assert (
+        built.pairs(
+            f"select level, count(*) from marts.log_events where event_type = 'application' and {good} group by level"
+        )
+        == totals["application_events_by_level"]
+    )
+    assert (
+        built.pairs(f"select message_kind, count(*) from marts.log_events where {good} group by message_kind")
+        == totals["events_by_kind"]
+    )
     other = totals["other_events"]
     assert built.pairs(
         f"""select case when event_type = 'application' then 'application' else 'non_application' end, count(*)
             from marts.log_events where message_kind = 'other' and {good} group by 1"""
     ) == {name: count for name, count in other.items() if name != "total" and count}
-    assert built.scalar(f"select count(*) from marts.log_events where message_kind = 'metric' and {good}") \
+    assert (
+        built.scalar(f"select count(*) from marts.log_events where message_kind = 'metric' and {good}")
         == totals["metric_lines"]
+    )
     with_broken = built.key.get("totals_with_broken")
     if with_broken:
         assert built.scalar("select count(*) from marts.log_events") == with_broken["events"]
-        assert built.pairs(
-            "select level, count(*) from marts.log_events where event_type = 'application' group by level"
-        ) == with_broken["application_events_by_level"]
-        assert built.scalar(
-            "select count(*) from marts.log_events where message_kind = 'processing_message'"
-        ) == with_broken["processing_messages"]
+        assert (
+            built.pairs("select level, count(*) from marts.log_events where event_type = 'application' group by level")
+            == with_broken["application_events_by_level"]
+        )
+        assert (
+            built.scalar("select count(*) from marts.log_events where message_kind = 'processing_message'")
+            == with_broken["processing_messages"]
+        )
 
 
 def test_out_of_order_files(built: Built) -> None:
     """Files whose event timestamps go backwards in file order (chunks written out of time order)."""
-    assert built.scalar(
-        f"""
+    assert (
+        built.scalar(
+            f"""
         with ordered as (
             select source_file, logged_at < lag(logged_at) over (partition by source_file order by line_number) as goes_back
             from marts.log_events
@@ -197,28 +237,40 @@ def test_out_of_order_files(built: Built) -> None:
         )
         select count(distinct source_file) from ordered where goes_back
         """
-    ) == built.key["totals"]["out_of_order_files"]
+        )
+        == built.key["totals"]["out_of_order_files"]
+    )
 
 
 def test_invocations_cold_starts_failed_inits(built: Built) -> None:
     totals = built.key["totals"]
     good = built.good_files
     assert built.scalar(f"select count(*) from marts.invocations where {good}") == totals["invocations"]
-    assert built.scalar(f"select count(*) from marts.log_events where message_kind = 'start' and {good}") \
+    assert (
+        built.scalar(f"select count(*) from marts.log_events where message_kind = 'start' and {good}")
         == totals["invocations"]
-    assert built.scalar(f"select count(*) from marts.log_events where event_type = 'init_start' and {good}") \
+    )
+    assert (
+        built.scalar(f"select count(*) from marts.log_events where event_type = 'init_start' and {good}")
         == totals["cold_starts"]
-    assert built.scalar(
-        f"select count(*) from marts.log_events where event_type = 'init_report' and message like '%Status: error%' and {good}"
-    ) == totals["failed_inits"]
-    assert built.scalar(
-        f"select count(*) from marts.log_events where message_kind = 'processing_message' and {good}"
-    ) == totals["processing_messages"]
+    )
+    assert (
+        built.scalar(
+            f"select count(*) from marts.log_events where event_type = 'init_report' and message like '%Status: error%' and {good}"
+        )
+        == totals["failed_inits"]
+    )
+    assert (
+        built.scalar(f"select count(*) from marts.log_events where message_kind = 'processing_message' and {good}")
+        == totals["processing_messages"]
+    )
     with_broken = built.key.get("totals_with_broken")
     if with_broken:
         assert built.scalar("select count(*) from marts.invocations") == with_broken["invocations"]
-        assert built.scalar("select count(*) from marts.log_events where event_type = 'init_start'") \
+        assert (
+            built.scalar("select count(*) from marts.log_events where event_type = 'init_start'")
             == with_broken["cold_starts"]
+        )
 
 
 # --- transactions ---------------------------------------------------------------------------------------
@@ -229,17 +281,23 @@ def test_transaction_totals(built: Built) -> None:
     assert built.scalar("select count(*) from marts.transactions") == expected["total"]
     assert built.scalar("select count(distinct transaction_id) from marts.transactions") == expected["total"]
     assert built.pairs("select currency, count(*) from marts.transactions group by currency") == expected["by_currency"]
-    assert built.pairs(
-        "select case when is_type_inferred then 'legacy' else transaction_type end, count(*) "
-        "from marts.transactions group by 1"
-    ) == expected["by_type"]
+    assert (
+        built.pairs(
+            "select case when is_type_inferred then 'legacy' else transaction_type end, count(*) "
+            "from marts.transactions group by 1"
+        )
+        == expected["by_type"]
+    )
     assert built.scalar("select count(*) from marts.transactions where is_type_inferred") == expected["legacy"]
     assert built.scalar("select count(*) from marts.transactions where layout_version = 'legacy'") == expected["legacy"]
     assert built.scalar("select count(distinct user_id) from marts.transactions") == expected["distinct_users"]
-    assert built.scalar("select count(*) from marts.transactions where payment_balance < 0") \
+    assert (
+        built.scalar("select count(*) from marts.transactions where payment_balance < 0")
         == expected["payment_balance_negative"]
-    assert built.pairs("select outcome, count(*) from marts.transactions group by outcome") \
-        == {outcome: count for outcome, count in expected["outcomes"].items() if count}
+    )
+    assert built.pairs("select outcome, count(*) from marts.transactions group by outcome") == {
+        outcome: count for outcome, count in expected["outcomes"].items() if count
+    }
     with_broken = built.key.get("totals_with_broken")
     if with_broken:
         assert with_broken["transactions"] == expected["total"]
@@ -258,19 +316,22 @@ def test_net_amount_totals(built: Built) -> None:
     """
     scale = built.scalar(
         "select numeric_scale from information_schema.columns "
-        "where table_schema = 'marts' and table_name = 'transactions' and column_name = 'net_amount'")
+        "where table_schema = 'marts' and table_name = 'transactions' and column_name = 'net_amount'"
+    )
     assert scale is not None and scale >= 6, f"net_amount is not an exact decimal with >= 6 places (scale {scale})"
     unit = Decimal("0.000001")
     rows = built.rows(
         "select currency || ':' || transaction_type, cast(sum(net_amount) as varchar), count(*) "
-        "from marts.transactions where not is_type_inferred group by 1")
+        "from marts.transactions where not is_type_inferred group by 1"
+    )
     actual = {name: (Decimal(total), count) for name, total, count in rows}
     expected = {name: Decimal(str(total)) for name, total in built.key["transactions"]["net_amount_totals"].items()}
     assert sorted(actual) == sorted(expected)
     for name, exact in expected.items():
         total, count = actual[name]
         assert abs(total - exact) <= count * unit, (
-            f"{name}: marts sum {total}, key {exact}: more than {count} rows x {unit} apart")
+            f"{name}: marts sum {total}, key {exact}: more than {count} rows x {unit} apart"
+        )
 
 
 def test_users_mart_agrees(built: Built) -> None:
@@ -278,10 +339,14 @@ def test_users_mart_agrees(built: Built) -> None:
     assert built.scalar("select count(*) from marts.users") == key["transactions"]["distinct_users"]
     assert built.scalar("select sum(transaction_count) from marts.users") == key["transactions"]["total"]
     assert built.scalar("select sum(continuity_break_count) from marts.users") == key["continuity"]["breaks"]
-    assert built.scalar("select sum(arithmetic_mismatch_count) from marts.users") == key["arithmetic_mismatches"]["count"]
+    assert (
+        built.scalar("select sum(arithmetic_mismatch_count) from marts.users") == key["arithmetic_mismatches"]["count"]
+    )
     assert built.scalar("select sum(sync_mismatch_count) from marts.users") == key["sync_mismatches"]["count"]
-    assert built.scalar("select count(*) from marts.users where sync_mismatch_count > 0") \
+    assert (
+        built.scalar("select count(*) from marts.users where sync_mismatch_count > 0")
         == key["sync_mismatches"]["distinct_users"]
+    )
     per_user = Counter(detail["user_id"] for detail in key["overdrafts"]["details"])
     assert built.pairs("select user_id, overdraft_count from marts.users where overdraft_count > 0") == dict(per_user)
 
@@ -293,15 +358,23 @@ def test_overdrafts(built: Built) -> None:
     expected = built.key["overdrafts"]
     assert built.scalar("select count(*) from marts.overdrafts") == expected["count"]
     assert built.ids("select transaction_id from marts.overdrafts") == sorted(expected["transaction_ids"])
-    assert built.scalar("select count(*) from marts.transactions where new_balance < 0") == expected["new_balance_negative"]
-    assert built.scalar("select count(*) from marts.log_events where message_kind = 'negative_balance_refusal'") \
+    assert (
+        built.scalar("select count(*) from marts.transactions where new_balance < 0")
+        == expected["new_balance_negative"]
+    )
+    assert (
+        built.scalar("select count(*) from marts.log_events where message_kind = 'negative_balance_refusal'")
         == expected["refused_attempts"]
-    assert built.scalar("select count(*) from marts.overdrafts where not has_transaction_block") \
+    )
+    assert (
+        built.scalar("select count(*) from marts.overdrafts where not has_transaction_block")
         == expected["refused_without_transaction_block"]
+    )
     actual = {
         transaction_id: {"user_id": user_id, "was_blocked": was_blocked, "has_transaction_block": has_block}
         for transaction_id, user_id, was_blocked, has_block in built.rows(
-            "select transaction_id, user_id, was_blocked, has_transaction_block from marts.overdrafts")
+            "select transaction_id, user_id, was_blocked, has_transaction_block from marts.overdrafts"
+        )
     }
     wanted = {
         detail["transaction_id"]: {name: detail[name] for name in ("user_id", "was_blocked", "has_transaction_block")}
@@ -310,34 +383,42 @@ def test_overdrafts(built: Built) -> None:
     assert actual == wanted
     # a blocked transaction block is flagged in marts.transactions too
     assert built.ids("select transaction_id from marts.transactions where is_overdraft") == sorted(
-        detail["transaction_id"] for detail in expected["details"] if detail["has_transaction_block"])
+        detail["transaction_id"] for detail in expected["details"] if detail["has_transaction_block"]
+    )
 
 
 def test_arithmetic_mismatches(built: Built) -> None:
     expected = built.key["arithmetic_mismatches"]
-    assert built.ids("select transaction_id from marts.transactions where is_arithmetic_mismatch") \
-        == sorted(expected["transaction_ids"])
+    assert built.ids("select transaction_id from marts.transactions where is_arithmetic_mismatch") == sorted(
+        expected["transaction_ids"]
+    )
     assert len(expected["transaction_ids"]) == expected["count"]
 
 
 def test_continuity_breaks(built: Built) -> None:
     expected = built.key["continuity"]
-    assert built.scalar("select count(*) from marts.transactions where previous_new_balance is not null") \
+    assert (
+        built.scalar("select count(*) from marts.transactions where previous_new_balance is not null")
         == expected["pairs"]
+    )
     assert built.scalar("select count(*) from marts.transactions where is_continuity_break") == expected["breaks"]
-    assert built.ids("select transaction_id from marts.transactions where is_continuity_break") \
-        == sorted(expected["transaction_ids"])
+    assert built.ids("select transaction_id from marts.transactions where is_continuity_break") == sorted(
+        expected["transaction_ids"]
+    )
 
 
 def test_sync_mismatches(built: Built) -> None:
     expected = built.key["sync_mismatches"]
     assert built.scalar("select count(*) from marts.sync_mismatches") == expected["count"]
-    assert built.scalar("select count(*) from marts.sync_mismatches where transaction_id is not null") \
+    assert (
+        built.scalar("select count(*) from marts.sync_mismatches where transaction_id is not null")
         == expected["linked_to_transaction"]
+    )
     assert built.scalar("select count(distinct user_id) from marts.sync_mismatches") == expected["distinct_users"]
     assert built.ids("select transaction_id from marts.sync_mismatches") == sorted(expected["transaction_ids"])
-    assert built.ids("select transaction_id from marts.transactions where has_sync_mismatch") \
-        == sorted(set(expected["transaction_ids"]))
+    assert built.ids("select transaction_id from marts.transactions where has_sync_mismatch") == sorted(
+        set(expected["transaction_ids"])
+    )
 
 
 def test_duplicates(built: Built) -> None:
@@ -346,7 +427,8 @@ def test_duplicates(built: Built) -> None:
     expected = built.key["duplicates"]
     actual = built.rows(
         "select transaction_id, related_transaction_id from marts.reconciliation_issues "
-        "where issue_type = 'duplicate_content'")
+        "where issue_type = 'duplicate_content'"
+    )
     assert sorted(actual) == sorted((pair["transaction_id"], pair["duplicate_of"]) for pair in expected["pairs"])
     assert len(actual) == expected["count"]
 
@@ -363,7 +445,9 @@ def test_broken_files(built: Built) -> None:
     for bad, source_file in zip(broken, built.broken_sources):
         found = built.rows(
             "select status, size_bytes, line_count, event_count, transaction_count, has_invalid_utf8, error "
-            "from marts.source_files where source_file = ?", [source_file])
+            "from marts.source_files where source_file = ?",
+            [source_file],
+        )
         assert len(found) == 1, f"{bad['name']}: {source_file} not once in marts.source_files"
         status, size_bytes, line_count, event_count, transactions, invalid_utf8, error = found[0]
         label = f"{bad['name']} ({source_file})"
@@ -378,17 +462,26 @@ def test_broken_files(built: Built) -> None:
         assert transactions == bad["transactions"], label
         assert invalid_utf8 == bad.get("has_invalid_utf8", False), label
         where = [source_file]
-        assert built.scalar("select count(*) from marts.invocations where source_file = ?", where) \
-            == bad["invocations"], label
-        assert built.scalar(
-            "select count(*) from marts.log_events where source_file = ? and event_type = 'init_start'", where
-        ) == bad["cold_starts"], label
-        assert built.scalar(
-            "select count(*) from marts.log_events where source_file = ? and message_kind = 'processing_message'", where
-        ) == bad["processing_messages"], label
+        assert (
+            built.scalar("select count(*) from marts.invocations where source_file = ?", where) == bad["invocations"]
+        ), label
+        assert (
+            built.scalar(
+                "select count(*) from marts.log_events where source_file = ? and event_type = 'init_start'", where
+            )
+            == bad["cold_starts"]
+        ), label
+        assert (
+            built.scalar(
+                "select count(*) from marts.log_events where source_file = ? and message_kind = 'processing_message'",
+                where,
+            )
+            == bad["processing_messages"]
+        ), label
         assert built.pairs(
             "select level, count(*) from marts.log_events where source_file = ? and event_type = 'application' "
-            "group by level", where
+            "group by level",
+            where,
         ) == {level: count for level, count in bad["application_events_by_level"].items() if count}, label
         if "invalid_line_number" in bad:
             assert built.ids(

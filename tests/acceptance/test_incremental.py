@@ -82,13 +82,29 @@ def _run(command: list[str], database: Path, label: str, outputs: dict[str, str]
 
 
 def _load(logs: Path, database: Path, label: str, outputs: dict[str, str]) -> None:
-    _run([sys.executable, str(REPO / "scripts" / "load_logs.py"), "--progress", "plain", str(logs)],
-         database, label, outputs)
+    _run(
+        [sys.executable, str(REPO / "scripts" / "load_logs.py"), "--progress", "plain", str(logs)],
+        database,
+        label,
+        outputs,
+    )
 
 
 def _build(work: Path, database: Path, label: str, outputs: dict[str, str], *extra: str) -> None:
-    _run([str(DBT), "build", *extra, "--target-path", str(work / f"target-{label}"),
-          "--log-path", str(work / f"dbt-logs-{label}")], database, label, outputs)
+    _run(
+        [
+            str(DBT),
+            "build",
+            *extra,
+            "--target-path",
+            str(work / f"target-{label}"),
+            "--log-path",
+            str(work / f"dbt-logs-{label}"),
+        ],
+        database,
+        label,
+        outputs,
+    )
 
 
 def _first_half_of_events(text: str) -> str:
@@ -180,8 +196,18 @@ def two_ways(tmp_path_factory: pytest.TempPathFactory) -> TwoWays:
     work = tmp_path_factory.mktemp("incremental")
     outputs: dict[str, str] = {}
     generated = work / "generated"
-    subprocess.run([sys.executable, str(REPO / "scripts" / "generate_logs.py"), "--out", str(generated), "--quiet",
-                    *GENERATOR_OPTIONS], cwd=REPO, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "generate_logs.py"),
+            "--out",
+            str(generated),
+            "--quiet",
+            *GENERATOR_OPTIONS,
+        ],
+        cwd=REPO,
+        check=True,
+    )
     key = json.loads((generated / "answer_key.json").read_text())
     logs = generated / key["layout"]["input_path"]
     assert logs.is_dir(), f"expected a folder of logs at {logs}"
@@ -191,32 +217,37 @@ def two_ways(tmp_path_factory: pytest.TempPathFactory) -> TwoWays:
     _load(logs, reference, "load-reference", outputs)
     _build(work, reference, "build-reference", outputs, "--full-refresh")
 
-    # source_file is the path relative to the folder loaded
-    files = sorted(path.relative_to(logs).as_posix() for path in logs.rglob("*.gz"))
+    # source_file is the path from the folder loaded, that folder's name included
+    files = sorted(path.relative_to(logs.parent).as_posix() for path in logs.rglob("*.gz"))
     late_file = _late_file(reference)
     assert late_file in files
     rng = random.Random(31)
     others = [name for name in files if name != late_file]
     changed_file = rng.choice(others)
-    held_back = sorted({late_file, *rng.sample([name for name in others if name != changed_file],
-                                                max(1, round(RANDOM_SHARE * len(files))))})
+    held_back = sorted(
+        {
+            late_file,
+            *rng.sample([name for name in others if name != changed_file], max(1, round(RANDOM_SHARE * len(files)))),
+        }
+    )
 
     # the same folder name in both steps, so the loader sees the same source_file paths
     staged = work / "staged" / logs.name
     shutil.copytree(logs, staged)
     for name in held_back:
-        (staged / name).unlink()
-    whole_changed_file = (logs / changed_file).read_bytes()
-    (staged / changed_file).write_bytes(
-        gzip.compress(_first_half_of_events(gzip.decompress(whole_changed_file).decode()).encode()))
+        (staged.parent / name).unlink()
+    whole_changed_file = (logs.parent / changed_file).read_bytes()
+    (staged.parent / changed_file).write_bytes(
+        gzip.compress(_first_half_of_events(gzip.decompress(whole_changed_file).decode()).encode())
+    )
 
     two_steps = work / "two_steps.duckdb"
     _load(staged, two_steps, "load-first-step", outputs)
     _build(work, two_steps, "build-first-step", outputs)
 
     for name in held_back:
-        shutil.copy2(logs / name, staged / name)
-    (staged / changed_file).write_bytes(whole_changed_file)
+        shutil.copy2(logs.parent / name, staged.parent / name)
+    (staged.parent / changed_file).write_bytes(whole_changed_file)
     _load(staged, two_steps, "load-second-step", outputs)
     _build(work, two_steps, "build-second-step", outputs)
 
@@ -238,16 +269,26 @@ def two_ways(tmp_path_factory: pytest.TempPathFactory) -> TwoWays:
     _build(work, later, "build-refusal-rejected", outputs)
     refusal_rejected_reference = _full_refresh_copy(work, later, "refusal_rejected", outputs)
 
-    return TwoWays(reference, two_steps, late_file, changed_file, held_back, outputs,
-                   (refusal_added, refusal_added_reference), (later, refusal_rejected_reference),
-                   REFUSAL_FILE, transaction_id)
+    return TwoWays(
+        reference,
+        two_steps,
+        late_file,
+        changed_file,
+        held_back,
+        outputs,
+        (refusal_added, refusal_added_reference),
+        (later, refusal_rejected_reference),
+        f"{staged.name}/{REFUSAL_FILE}",
+        transaction_id,
+    )
 
 
 def _mart_columns(connection: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[str]]:
     rows = connection.execute(
         "select table_name, column_name from information_schema.columns "
         "where table_catalog = ? and table_schema = 'marts' order by table_name, ordinal_position",
-        [catalog]).fetchall()
+        [catalog],
+    ).fetchall()
     columns: dict[str, list[str]] = {}
     for table, column in rows:
         columns.setdefault(table, []).append(column)
@@ -259,8 +300,12 @@ def test_the_second_step_changed_what_the_first_built(two_ways: TwoWays) -> None
     second = two_ways.build_outputs["load-second-step"]
     assert f"files loaded {len(two_ways.held_back) + 1:,}" in second, second[-2000:]
     with duckdb.connect(str(two_ways.two_steps), read_only=True) as connection:
-        loaded = {row[0] for row in connection.execute(
-            "select source_file from marts.source_files where status = 'loaded'").fetchall()}
+        loaded = {
+            row[0]
+            for row in connection.execute(
+                "select source_file from marts.source_files where status = 'loaded'"
+            ).fetchall()
+        }
     assert two_ways.late_file in loaded and two_ways.changed_file in loaded
 
 
@@ -273,10 +318,11 @@ def test_a_refusal_in_a_new_file_reaches_the_transaction_of_an_old_file(two_ways
     with duckdb.connect(str(incremental), read_only=True) as connection:
         outcome, is_overdraft = connection.execute(
             "select outcome, is_overdraft from marts.transactions where transaction_id = ?",
-            [two_ways.refused_transaction_id]).fetchone()
+            [two_ways.refused_transaction_id],
+        ).fetchone()
         overdrafts = connection.execute(
-            "select count(*) from marts.overdrafts where transaction_id = ?",
-            [two_ways.refused_transaction_id]).fetchone()[0]
+            "select count(*) from marts.overdrafts where transaction_id = ?", [two_ways.refused_transaction_id]
+        ).fetchone()[0]
     assert (outcome, is_overdraft, overdrafts) == ("blocked_negative_balance", True, 1)
     _assert_same_marts(incremental, reference)
 
@@ -285,12 +331,14 @@ def test_a_file_rejected_on_reload_leaves_no_rows_behind(two_ways: TwoWays) -> N
     incremental, reference = two_ways.refusal_rejected
     with duckdb.connect(str(incremental), read_only=True) as connection:
         status = connection.execute(
-            "select status from marts.source_files where source_file = ?", [two_ways.refusal_file]).fetchone()
+            "select status from marts.source_files where source_file = ?", [two_ways.refusal_file]
+        ).fetchone()
         events = connection.execute(
-            "select count(*) from marts.log_events where source_file = ?", [two_ways.refusal_file]).fetchone()[0]
+            "select count(*) from marts.log_events where source_file = ?", [two_ways.refusal_file]
+        ).fetchone()[0]
         outcome = connection.execute(
-            "select outcome from marts.transactions where transaction_id = ?",
-            [two_ways.refused_transaction_id]).fetchone()[0]
+            "select outcome from marts.transactions where transaction_id = ?", [two_ways.refused_transaction_id]
+        ).fetchone()[0]
     assert status == ("rejected",)
     assert events == 0
     assert outcome == "published"
@@ -316,4 +364,5 @@ def _assert_same_marts(incremental: Path, reference: Path) -> None:
                 differences[table] = (only_here, only_there)
         assert not differences, (
             "marts differ from a --full-refresh build (rows only in the two-step build, rows only in the "
-            f"reference): {differences}")
+            f"reference): {differences}"
+        )

@@ -52,11 +52,16 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> BuiltSample:
     env = {**os.environ, "BALANCE_SYNC_DB": str(database)}
     subprocess.run(
         [sys.executable, str(REPO / "scripts" / "load_logs.py"), "--progress", "plain", str(SAMPLE)],
-        cwd=REPO, env=env, check=True,
+        cwd=REPO,
+        env=env,
+        check=True,
     )
     build = subprocess.run(
         [str(DBT), "build", "--target-path", str(work / "target"), "--log-path", str(work / "logs")],
-        cwd=REPO, env=env, capture_output=True, text=True,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     return BuiltSample(database=database, build=build)
 
@@ -67,8 +72,17 @@ def marts(built_sample: BuiltSample) -> Iterator[duckdb.DuckDBPyConnection]:
     some dbt test failed (test_dbt_build_passes_on_the_sample reports that),
     as long as the marts were built."""
     connection = duckdb.connect(str(built_sample.database), read_only=True)
-    missing = {"source_files", "log_events", "invocations", "transactions", "overdrafts", "sync_mismatches", "users"} - {
-        row[0] for row in connection.execute(
+    missing = {
+        "source_files",
+        "log_events",
+        "invocations",
+        "transactions",
+        "overdrafts",
+        "sync_mismatches",
+        "users",
+    } - {
+        row[0]
+        for row in connection.execute(
             "select table_name from information_schema.tables where table_schema = 'marts'"
         ).fetchall()
     }
@@ -101,23 +115,36 @@ def test_files_and_lines(marts: duckdb.DuckDBPyConnection) -> None:
 def test_events(marts: duckdb.DuckDBPyConnection) -> None:
     assert scalar(marts, "select count(*) from marts.log_events") == 67197
     assert scalar(marts, "select count(*) from marts.log_events where event_type = 'application'") == 45467
-    levels = dict(marts.execute(
-        "select level, count(*) from marts.log_events where event_type = 'application' group by level"
-    ).fetchall())
+    levels = dict(
+        marts.execute(
+            "select level, count(*) from marts.log_events where event_type = 'application' group by level"
+        ).fetchall()
+    )
     assert levels == {"INFO": 41657, "ERROR": 3810}
 
 
 def test_every_message_prefix_is_classified(marts: duckdb.DuckDBPyConnection) -> None:
     # unknown text stays present as `other`; in the sample, only the 26
     # platform lines "Unknown application error occurred" are not known
-    assert scalar(marts, "select count(*) from marts.log_events where message_kind = 'other' and event_type = 'application'") == 0
+    assert (
+        scalar(
+            marts, "select count(*) from marts.log_events where message_kind = 'other' and event_type = 'application'"
+        )
+        == 0
+    )
     assert scalar(marts, "select count(*) from marts.log_events where message_kind = 'processing_message'") == 14149
 
 
 def test_invocations(marts: duckdb.DuckDBPyConnection) -> None:
     assert scalar(marts, "select count(*) from marts.invocations") == 6747
     assert scalar(marts, "select count(*) from marts.log_events where event_type = 'init_start'") == 1375
-    assert scalar(marts, "select count(*) from marts.log_events where event_type = 'init_report' and message like '%Status: error%'") == 36
+    assert (
+        scalar(
+            marts,
+            "select count(*) from marts.log_events where event_type = 'init_report' and message like '%Status: error%'",
+        )
+        == 36
+    )
 
 
 def test_transactions(marts: duckdb.DuckDBPyConnection) -> None:
@@ -153,11 +180,21 @@ def test_outcomes(marts: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_money_is_exact_decimal(marts: duckdb.DuckDBPyConnection) -> None:
-    types = dict(marts.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_schema = 'marts' and table_name = 'transactions'"
-    ).fetchall())
-    for column in ("amount", "vat", "net_amount", "old_balance", "new_balance", "payment_balance", "expected_new_balance"):
+    types = dict(
+        marts.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'marts' and table_name = 'transactions'"
+        ).fetchall()
+    )
+    for column in (
+        "amount",
+        "vat",
+        "net_amount",
+        "old_balance",
+        "new_balance",
+        "payment_balance",
+        "expected_new_balance",
+    ):
         assert types[column].startswith("DECIMAL("), (column, types[column])
         scale = int(types[column].rstrip(")").split(",")[1])
         assert scale >= 6, (column, types[column])
@@ -169,15 +206,20 @@ def test_no_personal_data_in_marts(marts: duckdb.DuckDBPyConnection) -> None:
     The values are read from the raw lines (raw.log_events) at test time, so no personal data
     is written into the repository.
     """
-    secrets = [row[0] for row in marts.execute(
-        """
+    secrets = [
+        row[0]
+        for row in marts.execute(
+            """
         select distinct unnest(regexp_extract_all(
             line, '"(?:name|email|phoneNumber|subscriptionName|subscriptionEmail|subscriptionPhoneNumber)":"([^"]{4,})"', 1
         ))
-        from """ + RAW_LINES + """
+        from """
+            + RAW_LINES
+            + """
         where line like '%"email"%' or line like '%"phoneNumber"%' or line like '%subscriptionEmail%'
         """
-    ).fetchall()]
+        ).fetchall()
+    ]
     assert len(secrets) >= 5, "expected the sample's debug dumps to hold names, e-mails and phone numbers"
     columns = marts.execute(
         "select table_name, column_name from information_schema.columns "

@@ -34,9 +34,24 @@ def generated() -> Iterator[tuple[Path, dict[str, Any]]]:
     folder = Path(tempfile.mkdtemp(prefix="reliability_generated_"))
     try:
         subprocess.run(
-            [sys.executable, str(GENERATOR), "--out", str(folder), "--files", "40", "--users", "25",
-             "--seed", "7", "--broken", "--quiet", "--jobs", "1"],
-            cwd=REPO, check=True,
+            [
+                sys.executable,
+                str(GENERATOR),
+                "--out",
+                str(folder),
+                "--files",
+                "40",
+                "--users",
+                "25",
+                "--seed",
+                "7",
+                "--broken",
+                "--quiet",
+                "--jobs",
+                "1",
+            ],
+            cwd=REPO,
+            check=True,
         )
         key = json.loads((folder / "answer_key.json").read_text())
         yield folder / "balance-sync-logs", key

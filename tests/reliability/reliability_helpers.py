@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,6 @@ if str(SCRIPTS) not in sys.path:
 
 from loggen.nodefmt import js_string  # noqa: E402  (util.inspect string quoting, shared with the generator)
 
-
 # ---- running the product ------------------------------------------------------------------------
 
 # A loader or dbt run that takes longer than this is hung, not slow (the biggest input here is the
@@ -44,8 +43,9 @@ HANG_SECONDS = 900
 
 def run(command: list[str], **options: Any) -> subprocess.CompletedProcess[str]:
     try:
-        return subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False,
-                              timeout=HANG_SECONDS, **options)
+        return subprocess.run(
+            command, cwd=REPO, capture_output=True, text=True, check=False, timeout=HANG_SECONDS, **options
+        )
     except subprocess.TimeoutExpired as error:
         raise AssertionError(f"{' '.join(command[:3])} ... did not finish within {HANG_SECONDS} s: hung?") from error
 
@@ -72,9 +72,15 @@ def dbt_project() -> Path:
         for part in DBT_PROJECT_PARTS:
             source = REPO / part
             if source.is_dir():
-                shutil.copytree(source, snapshot / part, ignore=lambda folder, names: [
-                    name for name in names
-                    if not (Path(folder, name).is_dir() or name.endswith((".sql", ".yml", ".yaml", ".csv", ".md")))])
+                shutil.copytree(
+                    source,
+                    snapshot / part,
+                    ignore=lambda folder, names: [
+                        name
+                        for name in names
+                        if not (Path(folder, name).is_dir() or name.endswith((".sql", ".yml", ".yaml", ".csv", ".md")))
+                    ],
+                )
             elif source.is_file():
                 shutil.copyfile(source, snapshot / part)
         atexit.register(shutil.rmtree, snapshot, True)
@@ -85,12 +91,27 @@ def dbt_project() -> Path:
 def dbt_command(work: Path, *arguments: str) -> list[str]:
     """A dbt command line on the project snapshot, with this test's own target and log paths."""
     project = dbt_project()
-    return [str(DBT), *arguments, "--project-dir", str(project), "--profiles-dir", str(project),
-            "--target-path", str(work / "dbt_target"), "--log-path", str(work / "dbt_logs")]
+    return [
+        str(DBT),
+        *arguments,
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project),
+        "--target-path",
+        str(work / "dbt_target"),
+        "--log-path",
+        str(work / "dbt_logs"),
+    ]
 
 
 def dbt_env(database: Path) -> dict[str, str]:
-    return {**os.environ, "BALANCE_SYNC_DB": str(database), "PYTHONUNBUFFERED": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    return {
+        **os.environ,
+        "BALANCE_SYNC_DB": str(database),
+        "PYTHONUNBUFFERED": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
 
 
 def dbt_build(database: Path, work: Path, *, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -117,14 +138,19 @@ def require_dbt() -> None:
 
 # ---- reading the database -----------------------------------------------------------------------
 
+
 def connect_read_only(database: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(database), read_only=True)
 
 
 def tables_of(connection: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
-    return [row[0] for row in connection.execute(
-        "select table_name from information_schema.tables where table_schema = ? order by table_name", [schema],
-    ).fetchall()]
+    return [
+        row[0]
+        for row in connection.execute(
+            "select table_name from information_schema.tables where table_schema = ? order by table_name",
+            [schema],
+        ).fetchall()
+    ]
 
 
 def schema_contents(database: Path, schema: str) -> dict[str, tuple[list[tuple[str, str]], list[tuple[Any, ...]]]]:
@@ -134,7 +160,8 @@ def schema_contents(database: Path, schema: str) -> dict[str, tuple[list[tuple[s
         for table in tables_of(connection, schema):
             columns = connection.execute(
                 "select column_name, data_type from information_schema.columns "
-                "where table_schema = ? and table_name = ? order by ordinal_position", [schema, table],
+                "where table_schema = ? and table_name = ? order by ordinal_position",
+                [schema, table],
             ).fetchall()
             rows = connection.execute(f'select * from "{schema}"."{table}" order by all').fetchall()
             contents[table] = (columns, rows)
@@ -160,6 +187,7 @@ def line_total(text: bytes) -> int:
 
 
 # ---- writing logs the way the service and CloudWatch do ----------------------------------------
+
 
 def js_number(value: float) -> str:
     """``util.inspect`` of a JavaScript number (ECMAScript Number::toString; ``-0`` as inspect prints it).
@@ -243,7 +271,7 @@ _INVOCATIONS = itertools.count(1)  # RequestIds are unique across every file a t
 class StreamWriter:
     """Builds the text of one CloudWatch export file: events, each followed by one empty line."""
 
-    clock: datetime = field(default_factory=lambda: datetime(2024, 3, 1, 8, 0, tzinfo=timezone.utc))
+    clock: datetime = field(default_factory=lambda: datetime(2024, 3, 1, 8, 0, tzinfo=UTC))
     events: list[str] = field(default_factory=list)
 
     def stamp(self, step_ms: int = 7) -> str:
@@ -257,7 +285,9 @@ class StreamWriter:
         stamp = self.stamp()
         self.events.append(f"{stamp} {stamp}\t{request_id}\t{level}\t{message}")
 
-    def invocation(self, items: list[tuple[str, Transaction | str] | tuple[str, Transaction, list[tuple[str, str]]]]) -> str:
+    def invocation(
+        self, items: list[tuple[str, Transaction | str] | tuple[str, Transaction, list[tuple[str, str]]]]
+    ) -> str:
         """START, one batch item per (message id, transaction or raw message[, follow-ups]), END, REPORT.
 
         A transaction is followed by its follow-up (level, message) events, by
@@ -269,7 +299,7 @@ class StreamWriter:
             self.app(request_id, f"Processing message {message_id}")
             if isinstance(item, Transaction):
                 self.app(request_id, item.block_message())
-                for level, message in (rest[0] if rest else [("INFO", PUBLISHED)]):
+                for level, message in rest[0] if rest else [("INFO", PUBLISHED)]:
                     self.app(request_id, message, level)
             else:
                 self.app(request_id, item)
@@ -289,28 +319,32 @@ PUBLISHED = "SubscriptionBalanceUpdated event published"
 
 def not_in_sync_message(user_id: str, subscription_balance: str, payment_balance: str) -> str:
     """The ERROR the service logs after publishing when the two balances differ."""
-    return "\n".join((
-        "Subscription balance and payment balance are not in sync {",
-        f"  userId: {js_string(user_id)},",
-        f"  subscriptionBalance: {subscription_balance},",
-        f"  paymentBalance: {payment_balance}",
-        "}",
-    ))
+    return "\n".join(
+        (
+            "Subscription balance and payment balance are not in sync {",
+            f"  userId: {js_string(user_id)},",
+            f"  subscriptionBalance: {subscription_balance},",
+            f"  paymentBalance: {payment_balance}",
+            "}",
+        )
+    )
 
 
 def refusal_message(transaction_id: str, user_id: str, current_balance: str, new_balance: str) -> str:
     """The bare object the service logs when it refuses a transaction that would go below zero."""
-    return "\n".join((
-        "{",
-        "  message: 'Subscriber will have a negative balance due to this action, the process will terminate.',",
-        "  data: {",
-        f"    transactionId: {js_string(transaction_id)},",
-        f"    userId: {js_string(user_id)},",
-        f"    currentBalance: {current_balance},",
-        f"    newBalance: {new_balance}",
-        "  }",
-        "}",
-    ))
+    return "\n".join(
+        (
+            "{",
+            "  message: 'Subscriber will have a negative balance due to this action, the process will terminate.',",
+            "  data: {",
+            f"    transactionId: {js_string(transaction_id)},",
+            f"    userId: {js_string(user_id)},",
+            f"    currentBalance: {current_balance},",
+            f"    newBalance: {new_balance}",
+            "  }",
+            "}",
+        )
+    )
 
 
 def write_log(path: Path, data: bytes, *, compress: bool = True) -> Path:

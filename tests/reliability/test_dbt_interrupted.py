@@ -44,8 +44,8 @@ from reliability_helpers import (
     dbt_env,
     decompressed,
     line_total,
-    require_dbt,
     remove_work_folder,
+    require_dbt,
     run_loader,
     schema_contents,
     stream_folder,
@@ -62,8 +62,13 @@ def _take_sigint_by_default() -> None:
 def interrupted_build(database: Path, work: Path, marker: str, sig: signal.Signals) -> tuple[int, str]:
     """Run `dbt build`, send ``sig`` as soon as a progress line matching ``marker`` appears; return (exit code, output)."""
     process = subprocess.Popen(
-        dbt_command(work, "build"), cwd=REPO, env=dbt_env(database), stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        dbt_command(work, "build"),
+        cwd=REPO,
+        env=dbt_env(database),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
         # A shell without job control starts background commands with SIGINT ignored, and
         # children inherit that: dbt would then never see the Ctrl-C this test sends.
         preexec_fn=_take_sigint_by_default,
@@ -97,10 +102,15 @@ def describe_difference(expected: dict[str, Any], actual: dict[str, Any]) -> str
         if want_columns != got_columns:
             return f"marts.{table}: columns differ: {want_columns} != {got_columns}"
         if want_rows != got_rows:
-            got_text, want_text = {repr(row) for row in got_rows}, {repr(row) for row in want_rows}  # rows may hold lists
+            got_text, want_text = (
+                {repr(row) for row in got_rows},
+                {repr(row) for row in want_rows},
+            )  # rows may hold lists
             missing = [row for row in want_rows if repr(row) not in got_text][:3]
             extra = [row for row in got_rows if repr(row) not in want_text][:3]
-            return f"marts.{table}: {len(want_rows)} rows expected, {len(got_rows)} got; missing {missing}; extra {extra}"
+            return (
+                f"marts.{table}: {len(want_rows)} rows expected, {len(got_rows)} got; missing {missing}; extra {extra}"
+            )
     return "no difference"
 
 
@@ -128,8 +138,11 @@ def build_outcome(database: Path, work: Path) -> tuple[int, list[str]]:
     re-run after an interruption ends exactly like an uninterrupted build.
     """
     result = dbt_build(database, work, check=False)
-    problems = sorted(re.sub(r"^.*?\d+ of \d+ ", "", line).split(" ..")[0]
-                      for line in result.stdout.splitlines() if re.search(r"\d+ of \d+ (FAIL|ERROR|SKIP)", line))
+    problems = sorted(
+        re.sub(r"^.*?\d+ of \d+ ", "", line).split(" ..")[0]
+        for line in result.stdout.splitlines()
+        if re.search(r"\d+ of \d+ (FAIL|ERROR|SKIP)", line)
+    )
     return result.returncode, problems
 
 
@@ -157,8 +170,15 @@ def test_interrupted_dbt_build_then_rerun_gives_the_same_marts(
     copy_database(loaded, reference)
     reference_outcome = build_outcome(reference, work / "reference")
     expected = schema_contents(reference, "marts")
-    assert {"source_files", "log_events", "invocations", "transactions", "overdrafts", "sync_mismatches",
-            "users"} <= set(expected), f"marts missing from an uninterrupted build: {sorted(expected)}"
+    assert {
+        "source_files",
+        "log_events",
+        "invocations",
+        "transactions",
+        "overdrafts",
+        "sync_mismatches",
+        "users",
+    } <= set(expected), f"marts missing from an uninterrupted build: {sorted(expected)}"
     assert all(rows for _, rows in expected.values()), "an uninterrupted build left an empty mart"
 
     # One database stopped again and again, then built to the end: the state a user is in after Ctrl-C.
@@ -166,7 +186,9 @@ def test_interrupted_dbt_build_then_rerun_gives_the_same_marts(
     copy_database(loaded, interrupted)
     for marker, sig in INTERRUPTIONS:
         code, output = interrupted_build(interrupted, work / "interrupted", marker, sig)
-        assert code != 0, f"dbt build was meant to be stopped by {sig.name} at {marker!r} but finished:\n{output[-3000:]}"
+        assert code != 0, (
+            f"dbt build was meant to be stopped by {sig.name} at {marker!r} but finished:\n{output[-3000:]}"
+        )
     assert build_outcome(interrupted, work / "interrupted") == reference_outcome
     actual = schema_contents(interrupted, "marts")
     assert actual == expected, describe_difference(expected, actual)
@@ -207,26 +229,55 @@ def test_build_killed_while_replacing_older_marts_then_rerun(
 
 # ---- the broken-input corpus ----------------------------------------------------------------------
 
+
 def own_transactions() -> dict[str, Transaction]:
     """Transactions written into the test's own awkward files, by id (values as Node prints them)."""
     metadata = '{"walletId":"wallet#u-crlf","deliveryId":"d-crlf-1","note":"caf\u00e9"}'
     return {
         "01CRLF000000000000000000A1": Transaction(
-            "01CRLF000000000000000000A1", "u-crlf", "BHD", "9", "0", "34", "25", metadata=metadata),
+            "01CRLF000000000000000000A1", "u-crlf", "BHD", "9", "0", "34", "25", metadata=metadata
+        ),
         "01CRLF000000000000000000A2": Transaction(
-            "01CRLF000000000000000000A2", "u-crlf", "BHD", "60.181000000000004", "7.849695652173913",
-            "25", "-27.331304347826091", payment_balance="-27.331304347826091", metadata=None),
+            "01CRLF000000000000000000A2",
+            "u-crlf",
+            "BHD",
+            "60.181000000000004",
+            "7.849695652173913",
+            "25",
+            "-27.331304347826091",
+            payment_balance="-27.331304347826091",
+            metadata=None,
+        ),
         "01BIGLINE0000000000000000B1": Transaction(
-            "01BIGLINE0000000000000000B1", "u-big", "SAR", "90", "11.739130434782608", "1800", "1878.260869565217392",
-            transaction_type="CREDIT", source="PAYMENT", action="TOP_UP",
-            payment_balance="1878.260869565217392", metadata='{"walletId":"wallet#u-big"}'),
+            "01BIGLINE0000000000000000B1",
+            "u-big",
+            "SAR",
+            "90",
+            "11.739130434782608",
+            "1800",
+            "1878.260869565217392",
+            transaction_type="CREDIT",
+            source="PAYMENT",
+            action="TOP_UP",
+            payment_balance="1878.260869565217392",
+            metadata='{"walletId":"wallet#u-big"}',
+        ),
         "01UTF8000000000000000000C1": Transaction(
-            "01UTF8000000000000000000C1", "u-utf8", "KWD", "1.25", "0", "3.5", "2.25",
-            metadata='{"walletId":"wallet#u-utf8","deliveryId":"d-utf8","giftMessage":"INVALID-UTF8-HERE"}'),
+            "01UTF8000000000000000000C1",
+            "u-utf8",
+            "KWD",
+            "1.25",
+            "0",
+            "3.5",
+            "2.25",
+            metadata='{"walletId":"wallet#u-utf8","deliveryId":"d-utf8","giftMessage":"INVALID-UTF8-HERE"}',
+        ),
         "01CUT0000000000000000000D1": Transaction(
-            "01CUT0000000000000000000D1", "u-cut", "AED", "12.5", "0.6", "100", "88.1", metadata=None),
+            "01CUT0000000000000000000D1", "u-cut", "AED", "12.5", "0.6", "100", "88.1", metadata=None
+        ),
         "01CUT0000000000000000000D2": Transaction(
-            "01CUT0000000000000000000D2", "u-cut", "AED", "30", "1.5", "88.1", "59.6", metadata=None),
+            "01CUT0000000000000000000D2", "u-cut", "AED", "30", "1.5", "88.1", "59.6", metadata=None
+        ),
     }
 
 
@@ -241,15 +292,27 @@ def write_own_corpus(root: Path) -> dict[str, dict[str, Any]]:
 
     # CRLF line endings, with transaction blocks (the generator's CRLF file has none).
     stream = StreamWriter()
-    stream.invocation([("m-crlf-1", transactions["01CRLF000000000000000000A1"]),
-                       ("m-crlf-2", transactions["01CRLF000000000000000000A2"])])
-    add("crlf", stream.text().replace("\n", "\r\n").encode(), status="loaded",
-        transactions=["01CRLF000000000000000000A1", "01CRLF000000000000000000A2"])
+    stream.invocation(
+        [
+            ("m-crlf-1", transactions["01CRLF000000000000000000A1"]),
+            ("m-crlf-2", transactions["01CRLF000000000000000000A2"]),
+        ]
+    )
+    add(
+        "crlf",
+        stream.text().replace("\n", "\r\n").encode(),
+        status="loaded",
+        transactions=["01CRLF000000000000000000A1", "01CRLF000000000000000000A2"],
+    )
 
     # A line of 3 MB (a huge message) before a transaction in the same invocation.
     stream = StreamWriter()
-    stream.invocation([("m-big-1", "record.body " + "x" * (3 * 1024 * 1024)),
-                       ("m-big-2", transactions["01BIGLINE0000000000000000B1"])])
+    stream.invocation(
+        [
+            ("m-big-1", "record.body " + "x" * (3 * 1024 * 1024)),
+            ("m-big-2", transactions["01BIGLINE0000000000000000B1"]),
+        ]
+    )
     add("multi_mb_line", stream.text().encode(), status="loaded", transactions=["01BIGLINE0000000000000000B1"])
 
     # Invalid UTF-8 bytes inside a transaction block's metadata string.
@@ -261,13 +324,22 @@ def write_own_corpus(root: Path) -> dict[str, dict[str, Any]]:
     # A transaction block cut in half: the first file ends inside it (no trailing newline),
     # the export's next file starts with the rest of it. One whole transaction precedes the cut.
     stream = StreamWriter()
-    stream.invocation([("m-cut-1", transactions["01CUT0000000000000000000D1"]),
-                       ("m-cut-2", transactions["01CUT0000000000000000000D2"])])
+    stream.invocation(
+        [
+            ("m-cut-1", transactions["01CUT0000000000000000000D1"]),
+            ("m-cut-2", transactions["01CUT0000000000000000000D2"]),
+        ]
+    )
     text = stream.text()
     block_start = text.index("Start syncing the balance", text.index("m-cut-2"))
     cut_at = text.index("    amount: 30,", block_start)
-    add("cut_block_head", text[:cut_at].encode(), status="loaded",
-        transactions=["01CUT0000000000000000000D1"], cut_transaction="01CUT0000000000000000000D2")
+    add(
+        "cut_block_head",
+        text[:cut_at].encode(),
+        status="loaded",
+        transactions=["01CUT0000000000000000000D1"],
+        cut_transaction="01CUT0000000000000000000D2",
+    )
     add("cut_block_tail", text[cut_at:].encode(), status="loaded", transactions=[])
 
     # A decompression bomb: 40 MB of one byte, refused past --max-file-mb 20.
@@ -298,7 +370,7 @@ def corpus_build(generated: tuple[Path, dict[str, Any]]) -> Iterator[CorpusBuild
         shutil.copytree(logs, corpus / "balance-sync-logs")
         own = write_own_corpus(corpus / "balance-sync-logs")
         database = work / "corpus.duckdb"
-        run_loader(database, "--max-file-mb", "20", str(corpus))
+        run_loader(database, "--max-file-mb", "20", str(corpus / "balance-sync-logs"))
         build = dbt_build(database, work, check=False)
         yield CorpusBuild(corpus, database, key, own, build)
     finally:
@@ -313,13 +385,18 @@ def test_dbt_build_holds_on_the_broken_corpus(corpus_build: CorpusBuild) -> None
 
 
 def test_bad_files_are_rejected_with_reasons_and_good_files_load_whole(corpus_build: CorpusBuild) -> None:
-    expected_status: dict[str, dict[str, Any]] = {entry["source_file"]: entry for entry in corpus_build.key["broken_files"]}
+    expected_status: dict[str, dict[str, Any]] = {
+        entry["source_file"]: entry for entry in corpus_build.key["broken_files"]
+    }
     expected_status.update(corpus_build.own)
     on_disk = corpus_build.on_disk()
     with connect_read_only(corpus_build.database) as db:
-        files = {row[0]: row[1:] for row in db.execute(
-            "select source_file, status, error, line_count, transaction_count from marts.source_files"
-        ).fetchall()}
+        files = {
+            row[0]: row[1:]
+            for row in db.execute(
+                "select source_file, status, error, line_count, transaction_count from marts.source_files"
+            ).fetchall()
+        }
     assert sorted(files) == sorted(on_disk), "marts.source_files must hold one row per file seen"
     assert sum(1 for status, *_ in files.values() if status == "rejected") == 4  # 3 of the generator's + the bomb
     for source_file, (status, error, line_count, transaction_count) in files.items():
@@ -344,13 +421,17 @@ def test_every_good_files_transactions_land_with_exact_values(corpus_build: Corp
         # the generator's transactions, by its answer key
         generated_ids = db.execute(
             "select count(*), count(distinct transaction_id) from marts.transactions "
-            "where source_file not in (select unnest(?::varchar[]))", [list(own)],
+            "where source_file not in (select unnest(?::varchar[]))",
+            [list(own)],
         ).fetchone()
         assert generated_ids == (key["transactions"]["total"], key["transactions"]["total"])
-        by_currency = dict(db.execute(
-            "select currency, count(*) from marts.transactions "
-            "where source_file not in (select unnest(?::varchar[])) group by currency", [list(own)],
-        ).fetchall())
+        by_currency = dict(
+            db.execute(
+                "select currency, count(*) from marts.transactions "
+                "where source_file not in (select unnest(?::varchar[])) group by currency",
+                [list(own)],
+            ).fetchall()
+        )
         assert by_currency == key["transactions"]["by_currency"]
 
         # ours, field by field (CRLF, a 3 MB line before it, invalid UTF-8 inside it, a cut neighbour)
@@ -366,11 +447,17 @@ def test_every_good_files_transactions_land_with_exact_values(corpus_build: Corp
                 assert transaction_id in landed, f"{want['name']}: transaction {transaction_id} lost"
                 row, sent = landed[transaction_id], transactions[transaction_id]
                 assert row[1:4] == (sent.user_id, sent.currency, sent.transaction_type), (want["name"], row)
-                for got, text in zip(row[4:9], (sent.amount, sent.vat, sent.old_balance, sent.new_balance,
-                                                sent.payment_balance)):
+                for got, text in zip(
+                    row[4:9], (sent.amount, sent.vat, sent.old_balance, sent.new_balance, sent.payment_balance)
+                ):
                     assert got is not None, (want["name"], transaction_id, text)
                     scale = -got.as_tuple().exponent
-                    assert abs(got - Decimal(text)) <= Decimal(1).scaleb(-scale) / 2, (want["name"], transaction_id, got, text)
+                    assert abs(got - Decimal(text)) <= Decimal(1).scaleb(-scale) / 2, (
+                        want["name"],
+                        transaction_id,
+                        got,
+                        text,
+                    )
             if "cut_transaction" in want:
                 # the cut block is kept as a row (a finding), and nothing after the cut is invented
                 cut = landed.get(want["cut_transaction"])
@@ -379,23 +466,31 @@ def test_every_good_files_transactions_land_with_exact_values(corpus_build: Corp
                 assert cut[4] is None and cut[7] is None, f"{want['name']}: values invented for a cut block: {cut}"
             assert len(landed) == len(want.get("transactions", [])) + ("cut_transaction" in want), (want["name"], rows)
 
-        wallets = dict((row[0], row[1:]) for row in db.execute(
-            "select transaction_id, wallet_id, delivery_id from marts.transactions "
-            "where transaction_id in ('01CRLF000000000000000000A1', '01UTF8000000000000000000C1')"
-        ).fetchall())
-        assert wallets == {"01CRLF000000000000000000A1": ("wallet#u-crlf", "d-crlf-1"),
-                           "01UTF8000000000000000000C1": ("wallet#u-utf8", "d-utf8")}
+        wallets = dict(
+            (row[0], row[1:])
+            for row in db.execute(
+                "select transaction_id, wallet_id, delivery_id from marts.transactions "
+                "where transaction_id in ('01CRLF000000000000000000A1', '01UTF8000000000000000000C1')"
+            ).fetchall()
+        )
+        assert wallets == {
+            "01CRLF000000000000000000A1": ("wallet#u-crlf", "d-crlf-1"),
+            "01UTF8000000000000000000C1": ("wallet#u-utf8", "d-utf8"),
+        }
 
 
 def test_no_line_is_lost_and_each_is_in_exactly_one_event(corpus_build: CorpusBuild) -> None:
     on_disk = corpus_build.on_disk()
     with connect_read_only(corpus_build.database) as db:
-        loaded = [row[0] for row in db.execute(
-            "select source_file from marts.source_files where status = 'loaded'").fetchall()]
+        loaded = [
+            row[0]
+            for row in db.execute("select source_file from marts.source_files where status = 'loaded'").fetchall()
+        ]
         lines_on_disk = sum(line_total(decompressed(on_disk[name])) for name in loaded)
         raw_lines = db.execute("select sum(line_count) from raw.log_events").fetchone()[0]
-        assert db.execute(f"select count(*) from {RAW_LINES}").fetchone()[0] == raw_lines, \
+        assert db.execute(f"select count(*) from {RAW_LINES}").fetchone()[0] == raw_lines, (
             "each raw event's text holds line_count lines"
+        )
         loaded_lines = db.execute("select sum(line_count) from raw.log_files where status = 'loaded'").fetchone()[0]
         mart_lines = db.execute("select sum(line_count) from marts.source_files where status = 'loaded'").fetchone()[0]
         event_lines = db.execute("select sum(line_count) from marts.log_events").fetchone()[0]
@@ -435,9 +530,14 @@ def test_dbt_build_while_another_process_holds_the_database_fails_clearly_and_co
         raw_before = db.execute("select count(*), sum(hash(event_text)) from raw.log_events").fetchone()
 
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-         "print('holding', flush=True); time.sleep(600)", str(database)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('holding', flush=True); time.sleep(600)",
+            str(database),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"

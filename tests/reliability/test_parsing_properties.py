@@ -27,7 +27,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import Any
@@ -37,16 +37,16 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from reliability_helpers import (
+    PUBLISHED,
     StreamWriter,
     Transaction,
     connect_read_only,
-    require_dbt,
     dbt_build,
-    PUBLISHED,
     js_number,
     not_in_sync_message,
     refusal_message,
     remove_work_folder,
+    require_dbt,
     run_loader,
     stream_folder,
     write_log,
@@ -60,15 +60,15 @@ MINOR_UNITS = {"BHD": 3, "KWD": 3, "OMR": 3, "SAR": 2, "AED": 2, "QAR": 2}
 # ---- strategies -----------------------------------------------------------------------------------
 
 EDGE_STRINGS = [
-    "it's",                      # a single quote: Node prints "it's"
-    'say "hi"',                  # double quotes only: stays single-quoted
-    "both ' and \" here",        # both kinds: backticks
-    "all ' \" ` three",          # all three kinds: single quotes with \' escapes
-    "${x} ' \" template",        # both kinds and ${: single quotes with escapes
-    "back\\slash",               # a backslash: escaped as \\
-    "مرحبا بالعالم",             # Arabic
-    "Zoë 😀 ñ",                  # accents and an emoji
-    "undefined",                 # the word, as a string
+    "it's",  # a single quote: Node prints "it's"
+    'say "hi"',  # double quotes only: stays single-quoted
+    "both ' and \" here",  # both kinds: backticks
+    "all ' \" ` three",  # all three kinds: single quotes with \' escapes
+    "${x} ' \" template",  # both kinds and ${: single quotes with escapes
+    "back\\slash",  # a backslash: escaped as \\
+    "مرحبا بالعالم",  # Arabic
+    "Zoë 😀 ñ",  # accents and an emoji
+    "undefined",  # the word, as a string
     "null",
     "  spaced  ",
 ]
@@ -78,23 +78,37 @@ printable = st.characters(blacklist_categories=("Cs", "Cc"))
 free_text = st.one_of(st.text(printable, min_size=1, max_size=24), st.sampled_from(EDGE_STRINGS))
 
 EDGE_NUMBERS = [
-    60.181000000000004, 0.1 + 0.2, -0.0, 0.0, 1e-7, -1.5e-7, 0.000001, 1e21, -2.5e21, 5e-14,
-    -27.331304347826091, 11.739130434782608, 123456789.123, -9.999999999999999e20, 1.7,
+    60.181000000000004,
+    0.1 + 0.2,
+    -0.0,
+    0.0,
+    1e-7,
+    -1.5e-7,
+    0.000001,
+    1e21,
+    -2.5e21,
+    5e-14,
+    -27.331304347826091,
+    11.739130434782608,
+    123456789.123,
+    -9.999999999999999e20,
+    1.7,
 ]
 
 
 def noisy(base_cents: int, places: int, noise: float) -> float:
-    return base_cents / 10 ** places + noise
+    return base_cents / 10**places + noise
 
 
 money = st.one_of(
     st.sampled_from(EDGE_NUMBERS),
-    st.integers(-10**9, 10**9).map(float),                                            # whole amounts
-    st.builds(noisy, st.integers(-10**8, 10**8), st.integers(2, 3),
-              st.sampled_from([0.0, 1e-15, -1e-14, 0.1 + 0.2 - 0.3])),               # float noise
-    st.floats(-1e15, 1e15, allow_nan=False, allow_infinity=False),                     # anything plain
-    st.floats(1e-12, 1e-6).flatmap(lambda x: st.sampled_from([x, -x])),                # tiny: 1e-7 notation
-    st.floats(1e21, 1e22).flatmap(lambda x: st.sampled_from([x, -x])),                 # huge: 1e+21 notation
+    st.integers(-(10**9), 10**9).map(float),  # whole amounts
+    st.builds(
+        noisy, st.integers(-(10**8), 10**8), st.integers(2, 3), st.sampled_from([0.0, 1e-15, -1e-14, 0.1 + 0.2 - 0.3])
+    ),  # float noise
+    st.floats(-1e15, 1e15, allow_nan=False, allow_infinity=False),  # anything plain
+    st.floats(1e-12, 1e-6).flatmap(lambda x: st.sampled_from([x, -x])),  # tiny: 1e-7 notation
+    st.floats(1e21, 1e22).flatmap(lambda x: st.sampled_from([x, -x])),  # huge: 1e+21 notation
 )
 
 
@@ -142,7 +156,8 @@ def transaction_blocks(draw: st.DrawFn) -> Drawn:
         if draw(st.booleans()):  # a JSON string inside the JSON string, as nextPlan/source/addons are
             inner = {"id": draw(free_text), "name": {"ar": draw(free_text), "en": draw(free_text)}, "extras": []}
             meta[draw(st.sampled_from(["nextPlan", "source", "target"]))] = json.dumps(
-                inner, separators=(",", ":"), ensure_ascii=False)
+                inner, separators=(",", ":"), ensure_ascii=False
+            )
         if draw(st.booleans()):
             meta["giftMessage"] = draw(free_text)
         metadata = json.dumps(meta, separators=(",", ":"), ensure_ascii=False)
@@ -150,10 +165,16 @@ def transaction_blocks(draw: st.DrawFn) -> Drawn:
         transaction_id=draw(free_text),
         user_id=draw(st.one_of(st.uuids().map(str), free_text)),
         currency=draw(st.sampled_from(sorted(MINOR_UNITS))),
-        amount=js_number(amount), vat=js_number(vat), old_balance=js_number(old), new_balance=js_number(new),
-        legacy=legacy, transaction_type=transaction_type,
-        source=draw(free_text), action=draw(free_text),
-        payment_balance=js_number(draw(money)), update_payment_balance=draw(st.booleans()),
+        amount=js_number(amount),
+        vat=js_number(vat),
+        old_balance=js_number(old),
+        new_balance=js_number(new),
+        legacy=legacy,
+        transaction_type=transaction_type,
+        source=draw(free_text),
+        action=draw(free_text),
+        payment_balance=js_number(draw(money)),
+        update_payment_balance=draw(st.booleans()),
         metadata=metadata,
     )
     follow_up = draw(st.sampled_from(["published", "not_in_sync", "refused"]))
@@ -167,8 +188,13 @@ def transaction_blocks(draw: st.DrawFn) -> Drawn:
 def collect_examples(count: int) -> list[Drawn]:
     drawn: list[Drawn] = []
 
-    @settings(max_examples=count, database=None, deadline=None, phases=[Phase.explicit, Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=count,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(transaction_blocks())
     def collect(example: Drawn) -> None:
         drawn.append(example)
@@ -180,6 +206,7 @@ def collect_examples(count: int) -> list[Drawn]:
 
 
 # ---- checking -------------------------------------------------------------------------------------
+
 
 def money_matches(got: Decimal | None, text: str) -> bool:
     if got is None:
@@ -227,8 +254,12 @@ def differences(example: Drawn, row: dict[str, Any], where: dict[str, Any]) -> l
     same("message_id", example.message_id)
     same("logged_at", where["logged_at"])
     same("source_file", where["source_file"])
-    for column, text in (("amount", sent.amount), ("vat", sent.vat), ("old_balance", sent.old_balance),
-                         ("new_balance", sent.new_balance)):
+    for column, text in (
+        ("amount", sent.amount),
+        ("vat", sent.vat),
+        ("old_balance", sent.old_balance),
+        ("new_balance", sent.new_balance),
+    ):
         if not money_matches(row[column], text):
             problems.append(f"{column}: printed {text}, got {row[column]!r}")
     with localcontext() as context:
@@ -255,46 +286,125 @@ def differences(example: Drawn, row: dict[str, Any], where: dict[str, Any]) -> l
 
 def explicit_examples() -> list[Drawn]:
     """Cases every run must hold, whatever hypothesis draws: each quoting rule, exponents, nested JSON."""
-    nested = json.dumps({"walletId": "wallet#it's \"quoted\"", "deliveryId": "d-`tick`-${x}",
-                         "nextPlan": json.dumps({"id": "p'1", "foodType": ["lunch", "snack"]}, separators=(",", ":")),
-                         "source": json.dumps({"name": {"ar": "وجبة", "en": "Meal \"A\""}}, ensure_ascii=False,
-                                              separators=(",", ":"))},
-                        ensure_ascii=False, separators=(",", ":"))
+    nested = json.dumps(
+        {
+            "walletId": 'wallet#it\'s "quoted"',
+            "deliveryId": "d-`tick`-${x}",
+            "nextPlan": json.dumps({"id": "p'1", "foodType": ["lunch", "snack"]}, separators=(",", ":")),
+            "source": json.dumps({"name": {"ar": "وجبة", "en": 'Meal "A"'}}, ensure_ascii=False, separators=(",", ":")),
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     plain = json.dumps({"walletId": "wallet#plain", "deliveryId": "d-1"}, separators=(",", ":"))
-    backticks = json.dumps({"walletId": "wallet#o'neil", "giftMessage": "Happy day, amount: 500"},
-                           separators=(",", ":"))
+    backticks = json.dumps(
+        {"walletId": "wallet#o'neil", "giftMessage": "Happy day, amount: 500"}, separators=(",", ":")
+    )
     return [
-        Drawn(Transaction("explicit-nested", "user-\u00e9", "BHD", "60.181000000000004", "7.849695652173913",
-                          "25", "-27.331304347826091", payment_balance="-27.331304347826091",
-                          source="MANUAL_DEDUCTION", action="it's ok", metadata=nested),
-              "b5c1a0de-0000-4000-8000-000000000001", "wallet#it's \"quoted\"", "d-`tick`-${x}", "refused"),
-        Drawn(Transaction("explicit-plain", "u-1", "KWD", "1e-7", "0", "1e+21", "1.5e+21", transaction_type="CREDIT",
-                          source='say "hi"', action="all ' \" ` three", payment_balance="-0", metadata=plain),
-              "b5c1a0de-0000-4000-8000-000000000002", "wallet#plain", "d-1"),
-        Drawn(Transaction("explicit-backticks", "u-2", "SAR", "0.30000000000000004", "5e-14", "-1.5e-7", "-0.3",
-                          source="both ' and \"", action="back\\slash", update_payment_balance=False,
-                          payment_balance="123456789.123", metadata=backticks),
-              "b5c1a0de-0000-4000-8000-000000000003", "wallet#o'neil", None, "not_in_sync"),
-        Drawn(Transaction("explicit-legacy", "u-3", "OMR", "9", "0.45", "34", "25.45", legacy=True),
-              "b5c1a0de-0000-4000-8000-000000000004", None, None),
-        Drawn(Transaction("explicit-undefined", "u-4", "AED", "-9", "0", "34", "25", metadata=None),
-              "b5c1a0de-0000-4000-8000-000000000005", None, None),
+        Drawn(
+            Transaction(
+                "explicit-nested",
+                "user-\u00e9",
+                "BHD",
+                "60.181000000000004",
+                "7.849695652173913",
+                "25",
+                "-27.331304347826091",
+                payment_balance="-27.331304347826091",
+                source="MANUAL_DEDUCTION",
+                action="it's ok",
+                metadata=nested,
+            ),
+            "b5c1a0de-0000-4000-8000-000000000001",
+            'wallet#it\'s "quoted"',
+            "d-`tick`-${x}",
+            "refused",
+        ),
+        Drawn(
+            Transaction(
+                "explicit-plain",
+                "u-1",
+                "KWD",
+                "1e-7",
+                "0",
+                "1e+21",
+                "1.5e+21",
+                transaction_type="CREDIT",
+                source='say "hi"',
+                action="all ' \" ` three",
+                payment_balance="-0",
+                metadata=plain,
+            ),
+            "b5c1a0de-0000-4000-8000-000000000002",
+            "wallet#plain",
+            "d-1",
+        ),
+        Drawn(
+            Transaction(
+                "explicit-backticks",
+                "u-2",
+                "SAR",
+                "0.30000000000000004",
+                "5e-14",
+                "-1.5e-7",
+                "-0.3",
+                source="both ' and \"",
+                action="back\\slash",
+                update_payment_balance=False,
+                payment_balance="123456789.123",
+                metadata=backticks,
+            ),
+            "b5c1a0de-0000-4000-8000-000000000003",
+            "wallet#o'neil",
+            None,
+            "not_in_sync",
+        ),
+        Drawn(
+            Transaction("explicit-legacy", "u-3", "OMR", "9", "0.45", "34", "25.45", legacy=True),
+            "b5c1a0de-0000-4000-8000-000000000004",
+            None,
+            None,
+        ),
+        Drawn(
+            Transaction("explicit-undefined", "u-4", "AED", "-9", "0", "34", "25", metadata=None),
+            "b5c1a0de-0000-4000-8000-000000000005",
+            None,
+            None,
+        ),
         # the same user starting twice from (nearly) the same balance: 50.000001 is within half a minor
         # unit of 50, so it is a reused old balance, with an old balance that differs below a minor unit
-        Drawn(Transaction("explicit-reuse-1", "u-reuse", "SAR", "9", "0", "50", "41", metadata=None),
-              "b5c1a0de-0000-4000-8000-000000000006", None, None),
-        Drawn(Transaction("explicit-reuse-2", "u-reuse", "SAR", "9", "0", "50.000001", "41.000001", metadata=None),
-              "b5c1a0de-0000-4000-8000-000000000007", None, None),
+        Drawn(
+            Transaction("explicit-reuse-1", "u-reuse", "SAR", "9", "0", "50", "41", metadata=None),
+            "b5c1a0de-0000-4000-8000-000000000006",
+            None,
+            None,
+        ),
+        Drawn(
+            Transaction("explicit-reuse-2", "u-reuse", "SAR", "9", "0", "50.000001", "41.000001", metadata=None),
+            "b5c1a0de-0000-4000-8000-000000000007",
+            None,
+            None,
+        ),
     ]
 
 
 # Strings holding control characters: util.inspect prints them as escapes
 # ('\n', '\t', '\x1B', '\x85'); the marts must hold the characters themselves.
 CONTROL_EXAMPLES = [
-    Drawn(Transaction("control-newline", "u-ctl", "BHD", "9", "0", "34", "25", source="line\nbreak",
-                      action="tab\there"), "b5c1a0de-0000-4000-8000-0000000000c1", None, None),
-    Drawn(Transaction("control-escape\x1b[0m", "u-ctl\x85", "BHD", "9", "0", "25", "16", source="bell\x07\x7f",
-                      action="cr\rlf"), "b5c1a0de-0000-4000-8000-0000000000c2", None, None),
+    Drawn(
+        Transaction("control-newline", "u-ctl", "BHD", "9", "0", "34", "25", source="line\nbreak", action="tab\there"),
+        "b5c1a0de-0000-4000-8000-0000000000c1",
+        None,
+        None,
+    ),
+    Drawn(
+        Transaction(
+            "control-escape\x1b[0m", "u-ctl\x85", "BHD", "9", "0", "25", "16", source="bell\x07\x7f", action="cr\rlf"
+        ),
+        "b5c1a0de-0000-4000-8000-0000000000c2",
+        None,
+        None,
+    ),
 ]
 
 
@@ -320,31 +430,36 @@ def built() -> Iterator[Built]:
         placement: dict[str, dict[str, Any]] = {}
         batch_sizes = random.Random(len(examples))
         for file_number, start in enumerate(range(0, len(examples), 40)):
-            chunk = examples[start:start + 40]
-            stream = StreamWriter(clock=datetime(2024, 3, 1 + file_number, 8, 0, tzinfo=timezone.utc))
+            chunk = examples[start : start + 40]
+            stream = StreamWriter(clock=datetime(2024, 3, 1 + file_number, 8, 0, tzinfo=UTC))
             path = stream_folder(root, f"{file_number:032x}")
             source_file = path.relative_to(root.parent).as_posix()
             position = 0
             while position < len(chunk):
-                batch = chunk[position:position + batch_sizes.randint(1, 4)]
+                batch = chunk[position : position + batch_sizes.randint(1, 4)]
                 position += len(batch)
                 before = len(stream.events)
                 request_id = stream.invocation(
-                    [(example.message_id, example.transaction, example.follow_up_events()) for example in batch])
+                    [(example.message_id, example.transaction, example.follow_up_events()) for example in batch]
+                )
                 block_events = [event for event in stream.events[before:] if "\tStart syncing the balance {" in event]
                 for example, event in zip(batch, block_events, strict=True):
                     placement[example.transaction.transaction_id] = {
-                        "request_id": request_id, "source_file": source_file,
-                        "logged_at": datetime.strptime(event[:23], "%Y-%m-%dT%H:%M:%S.%f")}
+                        "request_id": request_id,
+                        "source_file": source_file,
+                        "logged_at": datetime.strptime(event[:23], "%Y-%m-%dT%H:%M:%S.%f"),
+                    }
             write_log(path, stream.text().encode())
 
         database = work / "properties.duckdb"
-        run_loader(database, str(work / "logs"))
+        run_loader(database, str(root))
         build = dbt_build(database, work, check=False)
         names = COLUMNS.split(", ")
         with connect_read_only(database) as db:
-            rows = {row[0]: dict(zip(names, row))
-                    for row in db.execute(f"select {COLUMNS} from marts.transactions").fetchall()}
+            rows = {
+                row[0]: dict(zip(names, row))
+                for row in db.execute(f"select {COLUMNS} from marts.transactions").fetchall()
+            }
             sync_mismatches: dict[str, list[dict[str, Any]]] = {}
             cursor = db.execute("select * from marts.sync_mismatches")
             sync_names = [column[0] for column in cursor.description]
@@ -353,8 +468,10 @@ def built() -> Iterator[Built]:
                 sync_mismatches.setdefault(row["transaction_id"], []).append(row)
             cursor = db.execute("select * from marts.overdrafts")
             overdraft_names = [column[0] for column in cursor.description]
-            overdrafts = {values[overdraft_names.index("transaction_id")]: dict(zip(overdraft_names, values))
-                          for values in cursor.fetchall()}
+            overdrafts = {
+                values[overdraft_names.index("transaction_id")]: dict(zip(overdraft_names, values))
+                for values in cursor.fetchall()
+            }
         yield Built(examples, rows, sync_mismatches, overdrafts, placement, build.returncode, build.stdout)
     finally:
         remove_work_folder(work)
@@ -365,8 +482,11 @@ def check(built: Built, examples: list[Drawn]) -> None:
     for example in examples:
         sent = example.transaction
         row = built.rows.get(sent.transaction_id)
-        found = ["transaction not in marts.transactions"] if row is None else differences(
-            example, row, built.placement[sent.transaction_id])
+        found = (
+            ["transaction not in marts.transactions"]
+            if row is None
+            else differences(example, row, built.placement[sent.transaction_id])
+        )
         if found:
             problems.append(f"--- block:\n{sent.block_message()}\n--- problems: " + "; ".join(found))
     assert not problems, f"{len(problems)} of {len(examples)} blocks did not round-trip:\n" + "\n".join(problems[:8])
@@ -375,8 +495,18 @@ def check(built: Built, examples: list[Drawn]) -> None:
 def test_the_examples_cover_every_printing_rule(built: Built) -> None:
     """The batch really holds each case the parsing must handle (so a pass means something)."""
     texts = "\n".join(example.transaction.block_message() for example in built.examples)
-    for needle in ("e-7", "e+21", "0.30000000000000004", "`", "\\'", "\\\\\"", "metadata: undefined",
-                   "updatePaymentBalance: false", "-0,", "وجبة"):
+    for needle in (
+        "e-7",
+        "e+21",
+        "0.30000000000000004",
+        "`",
+        "\\'",
+        '\\\\"',
+        "metadata: undefined",
+        "updatePaymentBalance: false",
+        "-0,",
+        "وجبة",
+    ):
         assert needle in texts, f"no example prints {needle!r}"
     assert sum(example.transaction.legacy for example in built.examples) >= 5
     assert len(built.examples) >= EXAMPLES // 2, f"hypothesis produced only {len(built.examples)} examples"
@@ -386,13 +516,16 @@ def test_transaction_blocks_round_trip_into_the_marts(built: Built) -> None:
     printable_examples = [example for example in built.examples if example not in CONTROL_EXAMPLES]
     check(built, printable_examples)
     assert len(built.rows) == len(built.examples), (
-        f"{len(built.examples)} blocks written, {len(built.rows)} rows in marts.transactions")
+        f"{len(built.examples)} blocks written, {len(built.rows)} rows in marts.transactions"
+    )
 
 
 def test_dbt_build_passes_on_valid_blocks(built: Built) -> None:
     """Every model, contract and data test of the project holds on valid (if unusual) transaction blocks."""
     failures = "\n".join(line for line in built.build_output.splitlines() if re.search(r"\b(FAIL|ERROR)\b", line))
-    assert built.build_returncode == 0, f"dbt build failed on valid transaction blocks:\n{failures}\n{built.build_output[-2500:]}"
+    assert built.build_returncode == 0, (
+        f"dbt build failed on valid transaction blocks:\n{failures}\n{built.build_output[-2500:]}"
+    )
 
 
 def test_control_characters_in_strings_are_unescaped(built: Built) -> None:
@@ -425,13 +558,19 @@ def test_sync_mismatches_and_refusals_round_trip_and_link_to_their_block(built: 
                 if (mismatch["user_id"], mismatch["currency"]) != (sent.user_id, sent.currency):
                     found.append(f"sync mismatch user/currency {mismatch['user_id']!r}/{mismatch['currency']!r}")
                 if not money_matches(mismatch["subscription_balance"], sent.new_balance):
-                    found.append(f"subscription_balance: printed {sent.new_balance}, got {mismatch['subscription_balance']!r}")
+                    found.append(
+                        f"subscription_balance: printed {sent.new_balance}, got {mismatch['subscription_balance']!r}"
+                    )
                 if not money_matches(mismatch["payment_balance"], sent.payment_balance):
-                    found.append(f"payment_balance: printed {sent.payment_balance}, got {mismatch['payment_balance']!r}")
+                    found.append(
+                        f"payment_balance: printed {sent.payment_balance}, got {mismatch['payment_balance']!r}"
+                    )
                 with localcontext() as context:
                     context.prec = 80
-                    if None not in (mismatch["subscription_balance"], mismatch["payment_balance"]) and mismatch[
-                            "difference"] != mismatch["subscription_balance"] - mismatch["payment_balance"]:
+                    if (
+                        None not in (mismatch["subscription_balance"], mismatch["payment_balance"])
+                        and mismatch["difference"] != mismatch["subscription_balance"] - mismatch["payment_balance"]
+                    ):
                         found.append(f"difference {mismatch['difference']!r} != subscription - payment balance")
         elif mismatches:
             found.append(f"{len(mismatches)} sync mismatches linked to a block without a 'not in sync' ERROR")
@@ -445,12 +584,19 @@ def test_sync_mismatches_and_refusals_round_trip_and_link_to_their_block(built: 
                     found.append(f"was_blocked {overdraft['was_blocked']!r}")
                 if (overdraft["user_id"], overdraft["currency"]) != (sent.user_id, sent.currency):
                     found.append(f"overdraft user/currency {overdraft['user_id']!r}/{overdraft['currency']!r}")
-                if (overdraft["balance_before"], overdraft["balance_after"]) != (row["old_balance"], row["new_balance"]):
-                    found.append(f"overdraft balances {overdraft['balance_before']!r} -> {overdraft['balance_after']!r}")
+                if (overdraft["balance_before"], overdraft["balance_after"]) != (
+                    row["old_balance"],
+                    row["new_balance"],
+                ):
+                    found.append(
+                        f"overdraft balances {overdraft['balance_before']!r} -> {overdraft['balance_after']!r}"
+                    )
         elif overdraft is not None:
             found.append("an overdraft for a block that neither went below zero nor was refused")
         if found:
-            problems.append(f"--- {example.follow_up} block:\n{sent.block_message()}\n--- problems: " + "; ".join(found))
+            problems.append(
+                f"--- {example.follow_up} block:\n{sent.block_message()}\n--- problems: " + "; ".join(found)
+            )
     kinds = {example.follow_up for example in followed}
     assert kinds == {"published", "not_in_sync", "refused"}, kinds
     assert not problems, f"{len(problems)} of {len(followed)} blocks:\n" + "\n".join(problems[:8])

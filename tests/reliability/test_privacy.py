@@ -47,8 +47,18 @@ EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 PHONE = r"\+\d{7,15}"
 # keys whose values are personal in the service's debug dumps and transaction metadata
 # (in nested JSON strings the quotes come escaped: \"email\":\"...\")
-PERSONAL_KEYS = ("name", "firstName", "lastName", "senderName", "receiverName", "email", "phoneNumber",
-                 "subscriptionName", "subscriptionEmail", "subscriptionPhoneNumber")
+PERSONAL_KEYS = (
+    "name",
+    "firstName",
+    "lastName",
+    "senderName",
+    "receiverName",
+    "email",
+    "phoneNumber",
+    "subscriptionName",
+    "subscriptionEmail",
+    "subscriptionPhoneNumber",
+)
 PERSONAL_VALUE = r'\\*"(?:' + "|".join(PERSONAL_KEYS) + r')\\*"\s*:\s*\\*"([^"\\]{4,})'
 # Every line of raw.log_events (each event's text split at "\n", numbered from its first line).
 RAW_LINES = """(
@@ -70,16 +80,28 @@ class Secrets:
 
 def personal_values(db: duckdb.DuckDBPyConnection) -> Secrets:
     """The personal values in the loaded lines: values of personal keys, every e-mail and phone number."""
-    keyed = {row[0] for row in db.execute(
-        f"select distinct unnest(regexp_extract_all(line, ?, 1)) from {RAW_LINES} "
-        "where regexp_matches(line, '(?i)name|mail|phone')", [PERSONAL_VALUE],
-    ).fetchall()}
-    emails = {row[0] for row in db.execute(
-        f"select distinct unnest(regexp_extract_all(line, ?)) from {RAW_LINES} where contains(line, '@')", [EMAIL],
-    ).fetchall()}
-    phones = {row[0] for row in db.execute(
-        f"select distinct unnest(regexp_extract_all(line, ?)) from {RAW_LINES} where contains(line, '+')", [PHONE],
-    ).fetchall()}
+    keyed = {
+        row[0]
+        for row in db.execute(
+            f"select distinct unnest(regexp_extract_all(line, ?, 1)) from {RAW_LINES} "
+            "where regexp_matches(line, '(?i)name|mail|phone')",
+            [PERSONAL_VALUE],
+        ).fetchall()
+    }
+    emails = {
+        row[0]
+        for row in db.execute(
+            f"select distinct unnest(regexp_extract_all(line, ?)) from {RAW_LINES} where contains(line, '@')",
+            [EMAIL],
+        ).fetchall()
+    }
+    phones = {
+        row[0]
+        for row in db.execute(
+            f"select distinct unnest(regexp_extract_all(line, ?)) from {RAW_LINES} where contains(line, '+')",
+            [PHONE],
+        ).fetchall()
+    }
     names = {value for value in keyed if not re.fullmatch(EMAIL, value) and not re.fullmatch(r"\+?\d+", value)}
     literals = sorted(keyed | emails | phones)
     return Secrets(literals, len(emails), len(phones), len(names))
@@ -89,7 +111,8 @@ def user_facing_tables(db: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     return db.execute(
         "select table_schema, table_name from information_schema.tables "
         "where table_schema not in (select unnest(?::varchar[])) and table_catalog = current_database() "
-        "order by all", [list(INTERNAL_SCHEMAS)],
+        "order by all",
+        [list(INTERNAL_SCHEMAS)],
     ).fetchall()
 
 
@@ -130,7 +153,11 @@ def report_data(database: Path, work: Path) -> list[Path]:
     shutil.copytree(REPORTS, copy, ignore=shutil.ignore_patterns("node_modules", ".evidence", "build"))
     (copy / "node_modules").symlink_to(REPORTS / "node_modules")
     result = subprocess.run(
-        [node, "scripts/reports_sources.mjs"], cwd=copy, capture_output=True, text=True, check=False,
+        [node, "scripts/reports_sources.mjs"],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        check=False,
         env={**os.environ, "BALANCE_SYNC_DB": str(database)},
     )
     assert result.returncode == 0, f"reports sources step failed:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}"
