@@ -270,13 +270,17 @@ def measure_reports(env: dict[str, str], work: Path) -> list[Stage]:
 
 
 def relative_sources(paths: list[Path]) -> dict[str, Path]:
-    """source_file as the loader stores it (path relative to the folder given) -> the file."""
+    """source_file as the loader names it (its own listing: the folder given, then the path in it) -> the file."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from logloader.inputs import InputFile, iter_input_files
+
     sources: dict[str, Path] = {}
     for path in paths:
         if not path.is_dir():
             raise SystemExit(f"benchmark: --incremental needs folder inputs; {path} is not a folder")
-        for file in input_files([path]):
-            sources[file.relative_to(path).as_posix()] = file
+        for item in iter_input_files(str(path)):
+            if isinstance(item, InputFile) and not item.problem and not item.is_folder:
+                sources[item.source_file] = Path(item.path)
     return sources
 
 
