@@ -47,6 +47,7 @@ neighbours as (
         lag(old_balance) over user_history as previous_old_balance,
         lag(outcome) over user_history as previous_outcome,
         lag(new_balance, 2) over user_history as second_previous_new_balance,
+        lead(old_balance) over user_history as next_old_balance,
         lead(new_balance) over user_history as next_new_balance
     from transactions
     window user_history as (
@@ -61,8 +62,18 @@ evidence as (
     select
         neighbours.*,
         coalesce(abs(old_balance - previous_old_balance) <= half_minor_unit, false) as starts_from_previous_old_balance,
-        coalesce(abs(old_balance - second_previous_new_balance) <= half_minor_unit, false)
-            or coalesce(abs(old_balance - next_new_balance) <= half_minor_unit, false) as continues_a_neighbour,
+        -- swapped with the next one: previous -> next -> this one chains
+        coalesce(
+            abs(next_old_balance - previous_new_balance) <= half_minor_unit
+            and abs(old_balance - next_new_balance) <= half_minor_unit,
+            false
+        )
+        -- swapped with the previous one: second previous -> this one -> previous chains
+        or coalesce(
+            abs(old_balance - second_previous_new_balance) <= half_minor_unit
+            and abs(previous_old_balance - new_balance) <= half_minor_unit,
+            false
+        ) as chains_when_swapped_with_a_neighbour,
         exists (
             select 1
             from rejected_stream_days
@@ -90,7 +101,7 @@ explained as (
             when previous_outcome = 'blocked_negative_balance' and starts_from_previous_old_balance
                 then 'refused_attempt'
             when starts_from_previous_old_balance then 'lost_update'
-            when continues_a_neighbour then 'reordered'
+            when chains_when_swapped_with_a_neighbour then 'reordered'
             when has_rejected_file_between then 'missing_or_rejected_file'
             else 'unexplained'
         end as continuity_break_cause
