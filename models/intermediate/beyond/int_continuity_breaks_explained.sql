@@ -38,6 +38,8 @@ neighbours as (
         logged_at,
         old_balance,
         new_balance,
+        amount,
+        action,
         previous_new_balance,
         continuity_gap,
         is_continuity_break,
@@ -45,6 +47,8 @@ neighbours as (
         lag(transaction_id) over user_history as previous_transaction_id,
         lag(logged_at) over user_history as previous_logged_at,
         lag(old_balance) over user_history as previous_old_balance,
+        lag(amount) over user_history as previous_amount,
+        lag(action) over user_history as previous_action,
         lag(outcome) over user_history as previous_outcome,
         lag(new_balance, 2) over user_history as second_previous_new_balance,
         lead(old_balance) over user_history as next_old_balance,
@@ -62,6 +66,14 @@ evidence as (
     select
         neighbours.*,
         coalesce(abs(old_balance - previous_old_balance) <= half_minor_unit, false) as starts_from_previous_old_balance,
+        -- the previous transaction's content again: amount, action and both balances
+        coalesce(
+            amount = previous_amount
+            and new_balance = previous_new_balance
+            and old_balance = previous_old_balance
+            and action is not distinct from previous_action,
+            false
+        ) as repeats_previous_transaction,
         -- swapped with the next one: previous -> next -> this one chains
         coalesce(
             abs(next_old_balance - previous_new_balance) <= half_minor_unit
@@ -100,6 +112,7 @@ explained as (
             when not is_continuity_break then null
             when previous_outcome = 'blocked_negative_balance' and starts_from_previous_old_balance
                 then 'refused_attempt'
+            when repeats_previous_transaction then 'duplicate'
             when starts_from_previous_old_balance then 'lost_update'
             when chains_when_swapped_with_a_neighbour then 'reordered'
             when has_rejected_file_between then 'missing_or_rejected_file'
