@@ -13,6 +13,15 @@ transactions as (
 
 ),
 
+break_causes as (
+
+    select
+        transaction_event_id,
+        continuity_break_cause
+    from {{ ref('int_continuity_breaks_explained').include(database=False) }}
+
+),
+
 final as (
 
     select
@@ -38,6 +47,7 @@ final as (
         previous_new_balance,
         continuity_gap,
         is_continuity_break,
+        continuity_break_cause,
         is_overdraft,
         outcome,
         has_sync_mismatch,
@@ -53,6 +63,8 @@ final as (
         wallet_id,
         delivery_id,
     from transactions
+    left join break_causes
+        on transactions.event_id = break_causes.transaction_event_id
 
 )
 

@@ -1,0 +1,137 @@
+{#-
+    One row per metric value the service wrote in CloudWatch embedded metric
+    format (a log event whose text starts with {"_aws":...}): each entry of
+    each directive's Metrics list of _aws.CloudWatchMetrics, with its value
+    (the top-level key named after the metric). The standard allows up to 100
+    metrics per directive; directives beyond the 10th are counted in
+    directive_count (a test holds that none is left out).
+
+    The line has no request id: the request is the one of the closest
+    earlier event of the same file (time order) when that event belongs to a
+    running invocation (any event with a request id but END and REPORT).
+-#}
+with
+
+log_events as (
+
+    select * from {{ ref('int_log_events_classified') }}
+
+),
+
+events_with_request as (
+
+    select
+        event_id,
+        source_file,
+        line_number,
+        logged_at,
+        event_type,
+        message,
+        case
+            when lag(message_kind) over file_order not in ('end', 'report')
+                then lag(request_id) over file_order
+        end as request_id
+    from log_events
+    window file_order as (partition by source_file order by event_order_in_file)
+
+),
+
+metric_events as (
+
+    {#- text that is not JSON gives no value (assert_every_service_metric_event_parsed names it) -#}
+    select
+        event_id,
+        source_file,
+        line_number,
+        logged_at,
+        request_id,
+        case when {{ json_is_valid('message') }} then message end as message
+    from events_with_request
+    where event_type = 'metric'
+
+),
+
+directive_positions as (
+
+    {{ array_positions(10) }}
+
+),
+
+metric_positions as (
+
+    {{ array_positions(100) }}
+
+),
+
+metric_definitions as (
+
+    select
+        metric_events.event_id,
+        metric_events.source_file,
+        metric_events.line_number,
+        metric_events.logged_at,
+        metric_events.request_id,
+        metric_events.message,
+        directive_positions.position as directive_position,
+        metric_positions.position as metric_position,
+        {{ json_text('metric_events.message', "'$._aws.Timestamp'") }} as timestamp_milliseconds,
+        {{ json_text('metric_events.message', "'$._aws.CloudWatchMetrics[' || cast(directive_positions.position as " ~ dbt.type_string() ~ ") || '].Namespace'") }} as namespace,
+        {{ json_text('metric_events.message', "'$._aws.CloudWatchMetrics[' || cast(directive_positions.position as " ~ dbt.type_string() ~ ") || '].Metrics[' || cast(metric_positions.position as " ~ dbt.type_string() ~ ") || '].Name'") }} as metric_name,
+        {{ json_text('metric_events.message', "'$._aws.CloudWatchMetrics[' || cast(directive_positions.position as " ~ dbt.type_string() ~ ") || '].Metrics[' || cast(metric_positions.position as " ~ dbt.type_string() ~ ") || '].Unit'") }} as unit,
+        {{ json_text('metric_events.message', "'$._aws.CloudWatchMetrics[' || cast(directive_positions.position as " ~ dbt.type_string() ~ ") || '].Dimensions'") }} as dimension_sets
+    from metric_events
+    cross join directive_positions
+    cross join metric_positions
+
+),
+
+metric_values as (
+
+    select
+        event_id,
+        source_file,
+        line_number,
+        logged_at,
+        {{ epoch_milliseconds_to_timestamp('cast(timestamp_milliseconds as bigint)') }} as metric_at,
+        namespace,
+        metric_name,
+        unit,
+        cast({{ json_text('message', "'$.\"' || metric_name || '\"'") }} as double) as metric_value,
+        dimension_sets,
+        {{ json_text('message', "'$.service'") }} as service,
+        {{ json_text('message', "'$.userId'") }} as user_id,
+        {{ json_text('message', "'$.action'") }} as action,
+        request_id,
+        directive_position,
+        metric_position,
+        {{ json_text('message', "'$._aws.CloudWatchMetrics[10]'") }} is not null as has_more_directives
+    from metric_definitions
+    where metric_name is not null
+
+),
+
+final as (
+
+    select
+        {{ dbt.concat(['event_id', "'-'", 'cast(directive_position as ' ~ dbt.type_string() ~ ')', "'-'", 'cast(metric_position as ' ~ dbt.type_string() ~ ')']) }} as metric_value_id,
+        event_id,
+        source_file,
+        line_number,
+        logged_at,
+        metric_at,
+        cast(logged_at as date) as metric_date,
+        namespace,
+        metric_name,
+        unit,
+        metric_value,
+        dimension_sets,
+        service,
+        user_id,
+        action,
+        request_id,
+        has_more_directives
+    from metric_values
+
+)
+
+select * from final
