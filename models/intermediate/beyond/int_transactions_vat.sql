@@ -8,13 +8,7 @@ with
 
 transactions as (
 
-    select * from {{ ref('int_transactions_evaluated') }}
-
-),
-
-action_categories as (
-
-    select * from {{ ref('action_categories') }}
+    select * from {{ ref('int_accounting_transactions_sequenced') }}
 
 ),
 
@@ -34,18 +28,18 @@ usual_vat_rates as (
 rated as (
 
     select
-        transactions.event_id as transaction_event_id,
+        transactions.transaction_event_id,
         transactions.transaction_id,
         transactions.user_id,
         transactions.currency,
         transactions.transaction_type,
         transactions.source,
         transactions.action,
-        coalesce(action_categories.action_category, 'other') as action_category,
+        transactions.action_category,
         transactions.outcome,
-        transactions.outcome = 'blocked_negative_balance' as is_refused,
+        transactions.is_refused,
         transactions.logged_at,
-        cast({{ dbt.date_trunc('month', 'transactions.logged_at') }} as date) as vat_month,
+        transactions.activity_month as vat_month,
         transactions.amount,
         transactions.vat,
         transactions.net_amount,
@@ -63,8 +57,6 @@ rated as (
         (transactions.vat <> 0 or transactions.source = 'PAYMENT')
             and usual_vat_rates.usual_vat_rate is not null as is_vat_checked
     from transactions
-    left join action_categories
-        on transactions.action = action_categories.action
     left join usual_vat_rates
         on transactions.currency = usual_vat_rates.currency
 
