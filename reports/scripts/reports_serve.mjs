@@ -17,7 +17,9 @@ const HOST = '127.0.0.1';
 const given = process.env.REPORTS_PORT !== undefined && process.env.REPORTS_PORT.trim() !== '';
 const requested = given ? Number(process.env.REPORTS_PORT) : DEFAULT_PORT;
 if (!Number.isInteger(requested) || requested < 0 || requested > 65535) {
-	console.error(`reports: REPORTS_PORT must be a TCP port number (0 for any free one), got ${process.env.REPORTS_PORT}`);
+	console.error(
+		`reports: REPORTS_PORT must be a TCP port number (0 for any free one), got ${process.env.REPORTS_PORT}`
+	);
 	process.exit(2);
 }
 if (!fs.existsSync(path.join(BUILD_DIR, 'index.html'))) {
@@ -54,7 +56,15 @@ if (port === null) {
 const serve = path.join(REPORTS_DIR, 'node_modules', '.bin', 'serve');
 const child = spawn(
 	serve,
-	[BUILD_DIR, '--single', '--listen', `tcp://${HOST}:${port}`, '--no-clipboard', '--no-port-switching', '--no-request-logging'],
+	[
+		BUILD_DIR,
+		'--single',
+		'--listen',
+		`tcp://${HOST}:${port}`,
+		'--no-clipboard',
+		'--no-port-switching',
+		'--no-request-logging'
+	],
 	{ cwd: REPORTS_DIR, stdio: ['ignore', 'ignore', 'inherit'] }
 );
 let exited = false;

@@ -19,7 +19,9 @@ const TRANSACTIONS_SQL = fs.readFileSync(path.join(SOURCE_DIR, 'transactions.sql
 /** transactions.sql with its row budget replaced (the marker must be there exactly once). */
 function transactionsWithBudget(budget) {
 	assert.equal(TRANSACTIONS_SQL.match(new RegExp(BUDGET_MARKER, 'g'))?.length, 1, 'one row budget in transactions.sql');
-	return budget === undefined ? TRANSACTIONS_SQL : TRANSACTIONS_SQL.replace(BUDGET_MARKER, `select ${budget} as row_budget`);
+	return budget === undefined
+		? TRANSACTIONS_SQL
+		: TRANSACTIONS_SQL.replace(BUDGET_MARKER, `select ${budget} as row_budget`);
 }
 
 let db;

@@ -36,7 +36,9 @@ let db;
 
 /** Whole-source completeness: the page can only agree with the mart when the source ships every row. */
 async function everyRowShipped(source, mart) {
-	return (await db.value(`select count(*) from ${shipped(source)}`)) === (await db.value(`select count(*) from ${mart}`));
+	return (
+		(await db.value(`select count(*) from ${shipped(source)}`)) === (await db.value(`select count(*) from ${mart}`))
+	);
 }
 
 describe('users\u2019 tasks in a headless browser', { skip: skip ?? false }, () => {
@@ -86,13 +88,21 @@ describe('users\u2019 tasks in a headless browser', { skip: skip ?? false }, () 
 			 order by events.logged_at, events.source_file, events.line_number`
 		);
 		const texts = await page.locator('[data-testid=event-list] pre.event-text').allTextContents();
-		assert.deepEqual(texts, expected.map((r) => r.message), 'full text of each event, in time order');
+		assert.deepEqual(
+			texts,
+			expected.map((r) => r.message),
+			'full text of each event, in time order'
+		);
 		const csv = await downloadCsv(page, page.getByRole('button', { name: 'Download these events (CSV)' }));
 		assert.deepEqual(
 			csv.rows.map((r) => `${r.source_file}#${r.line_number}`),
 			expected.map((r) => `${r.source_file}#${r.line_number}`)
 		);
-		assert.deepEqual(csv.rows.map((r) => r.message), expected.map((r) => r.message), 'CSV messages are whole');
+		assert.deepEqual(
+			csv.rows.map((r) => r.message),
+			expected.map((r) => r.message),
+			'CSV messages are whole'
+		);
 
 		// duration, memory and cold start as marts.invocations has them
 		const [invocation] = await db.rows(
@@ -102,7 +112,10 @@ describe('users\u2019 tasks in a headless browser', { skip: skip ?? false }, () 
 		if (invocation) {
 			assert.ok(Math.abs((await bigValue(page, 'Duration (ms)')) - invocation.duration) < 0.01);
 			assert.equal(await bigValue(page, 'Max memory used (MB)'), Number(invocation.memory));
-			assert.match(await page.locator('#request-summary').innerText(), invocation.cold ? /Cold start/ : /Not a cold start/);
+			assert.match(
+				await page.locator('#request-summary').innerText(),
+				invocation.cold ? /Cold start/ : /Not a cold start/
+			);
 		}
 		assert.deepEqual(problems, []);
 		await page.close();
@@ -141,7 +154,8 @@ describe('users\u2019 tasks in a headless browser', { skip: skip ?? false }, () 
 			`select source_file, line_number, failure_reason, coalesce(request_id, '') as request_id
 			 from marts.failures where strftime(failure_date, '%Y-%m-%d') = '${day.day}'`
 		);
-		const key = (r) => `${r.source_file}#${r.line_number}|${r.failure_reason}|${r.request_id === 'null' ? '' : r.request_id}`;
+		const key = (r) =>
+			`${r.source_file}#${r.line_number}|${r.failure_reason}|${r.request_id === 'null' ? '' : r.request_id}`;
 		assert.deepEqual(csv.rows.map(key).sort(), expected.map(key).sort());
 		assert.deepEqual(problems, []);
 		await page.close();
@@ -157,7 +171,10 @@ describe('users\u2019 tasks in a headless browser', { skip: skip ?? false }, () 
 		const { page, problems } = await openPage(browser.context, `${site.base}/sync-mismatches/`);
 		await page.getByPlaceholder('a user id (exact)').fill(choice.user_id);
 		await settle(page);
-		const csv = await downloadCsv(page, page.getByRole('button', { name: 'Download all matching sync mismatches (CSV)' }));
+		const csv = await downloadCsv(
+			page,
+			page.getByRole('button', { name: 'Download all matching sync mismatches (CSV)' })
+		);
 		const expected = await db.rows(
 			`select transaction_id, difference::double as difference from marts.sync_mismatches where user_id = '${choice.user_id}'`
 		);
@@ -190,7 +207,12 @@ describe('users\u2019 tasks in a headless browser', { skip: skip ?? false }, () 
 		assert.ok(near(await bigValue(page, 'Roll-forward: unexplained difference'), rollForward.unexplained));
 		// the parts add up to the net change
 		const parts = await downloadCsv(page, dataTable(page, 'money_rollforward_lines'));
-		assert.ok(near(parts.rows.reduce((sum, r) => sum + Number(r.signed_amount), 0), rollForward.net));
+		assert.ok(
+			near(
+				parts.rows.reduce((sum, r) => sum + Number(r.signed_amount), 0),
+				rollForward.net
+			)
+		);
 		// each issue type (shown by its label): count and money at stake as marts.reconciliation_issues gives them
 		const issues = await downloadCsv(page, dataTable(page, 'money_issue_lines'));
 		const expected = await db.rows(
@@ -261,7 +283,9 @@ describe('users\u2019 tasks in a headless browser', { skip: skip ?? false }, () 
 			['invocations', 'request_id', '/requests/', 'request_link'],
 			['sync_mismatches', 'user_id', '/users/', 'user_link']
 		]) {
-			const rows = await db.rows(`select ${column} as id, ${link} as link from ${shipped(source)} where ${column} is not null`);
+			const rows = await db.rows(
+				`select ${column} as id, ${link} as link from ${shipped(source)} where ${column} is not null`
+			);
 			for (const row of rows) {
 				assert.ok(row.link.startsWith(prefix) && row.link.endsWith('/'), row.link);
 				assert.equal(decodeURIComponent(row.link.slice(prefix.length, -1)), row.id);
