@@ -14,7 +14,10 @@ import { PAGES, openPage, startBrowser, startSite } from '../tests/harness.mjs';
 
 function timed(label, args) {
 	const start = performance.now();
-	const result = spawnSync('npm', ['run', '--silent', ...args], { cwd: REPORTS_DIR, stdio: ['ignore', 'ignore', 'pipe'] });
+	const result = spawnSync('npm', ['run', '--silent', ...args], {
+		cwd: REPORTS_DIR,
+		stdio: ['ignore', 'ignore', 'pipe']
+	});
 	const seconds = (performance.now() - start) / 1000;
 	if (result.status !== 0) {
 		process.stderr.write(result.stderr);
@@ -26,7 +29,8 @@ function timed(label, args) {
 
 function filesUnder(dir) {
 	if (!fs.existsSync(dir)) return [];
-	return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+	return fs
+		.readdirSync(dir, { withFileTypes: true, recursive: true })
 		.filter((e) => e.isFile())
 		.map((e) => path.join(e.parentPath ?? e.path, e.name));
 }

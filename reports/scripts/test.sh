@@ -12,6 +12,11 @@ fi
 if [ ! -d node_modules ]; then
     npm ci --no-audit --no-fund --loglevel=error
 fi
+# format (prettier, the version pinned in package.json): fails on a file not formatted
+if ! npm run --silent format:check; then
+    echo "reports: files above are not formatted; run \`npm run format\` in reports/" >&2
+    exit 1
+fi
 npm run --silent sources
 log=.evidence/build.log
 mkdir -p .evidence

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from './harness.mjs';
-import { SOURCE_DIR, databasePath } from '../scripts/reports_paths.mjs';
+import { REPO_DIR, REPORTS_DIR, SOURCE_DIR, databasePath } from '../scripts/reports_paths.mjs';
 
 const skip = fs.existsSync(databasePath()) ? null : `no database at ${databasePath()} (set BALANCE_SYNC_DB)`;
 if (skip) console.log(`# skipping the source tests: ${skip}`);
@@ -19,7 +19,9 @@ const TRANSACTIONS_SQL = fs.readFileSync(path.join(SOURCE_DIR, 'transactions.sql
 /** transactions.sql with its row budget replaced (the marker must be there exactly once). */
 function transactionsWithBudget(budget) {
 	assert.equal(TRANSACTIONS_SQL.match(new RegExp(BUDGET_MARKER, 'g'))?.length, 1, 'one row budget in transactions.sql');
-	return budget === undefined ? TRANSACTIONS_SQL : TRANSACTIONS_SQL.replace(BUDGET_MARKER, `select ${budget} as row_budget`);
+	return budget === undefined
+		? TRANSACTIONS_SQL
+		: TRANSACTIONS_SQL.replace(BUDGET_MARKER, `select ${budget} as row_budget`);
 }
 
 let db;
@@ -76,5 +78,36 @@ describe('bounded sources', { skip: skip ?? false }, () => {
 		const overdraftLeftOut = users.some((u) => u.has_overdraft && u.shipped_count === 0);
 		const otherShipped = users.some((u) => !u.has_overdraft && u.shipped_count > 0);
 		assert.ok(!(overdraftLeftOut && otherShipped), 'users with an overdraft come first');
+	});
+});
+
+describe('dbt exposures', () => {
+	test('each page has an exposure naming every mart and seed its sources read', () => {
+		const marts = (sourceName) => {
+			const file = path.join(SOURCE_DIR, `${sourceName}.sql`);
+			return fs.existsSync(file)
+				? [...fs.readFileSync(file, 'utf8').matchAll(/\b(?:marts|reference)\.([a-z_]+)/g)].map((m) => m[1])
+				: [];
+		};
+		const yml = fs.readFileSync(path.join(REPO_DIR, 'models', 'marts', '_exposures.yml'), 'utf8');
+		const exposures = new Map();
+		for (const block of yml.split(/\n  - name: /).slice(1)) {
+			const description = block.match(/description: "[^"]*\((reports\/pages\/[^)]+)\)/);
+			assert.ok(description, `exposure without its page: ${block.slice(0, 40)}`);
+			exposures.set(description[1], new Set([...block.matchAll(/ref\('([a-z_]+)'\)/g)].map((m) => m[1])));
+		}
+		const pagesDir = path.join(REPORTS_DIR, 'pages');
+		const pages = fs
+			.readdirSync(pagesDir, { recursive: true })
+			.map(String)
+			.filter((f) => f.endsWith('.md'));
+		for (const page of pages) {
+			const text = fs.readFileSync(path.join(pagesDir, page), 'utf8');
+			const used = new Set([...text.matchAll(/balance_sync\.([a-z_]+)/g)].flatMap((m) => marts(m[1])));
+			const key = `reports/pages/${page}`;
+			if (used.size === 0) continue;
+			assert.ok(exposures.has(key), `no exposure for ${key}`);
+			assert.deepEqual([...exposures.get(key)].sort(), [...used].sort(), key);
+		}
 	});
 });

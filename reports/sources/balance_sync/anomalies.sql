@@ -4,6 +4,7 @@ select
     anomaly_type,
     transaction_id,
     user_id,
+    '/users/' || url_encode(user_id) || '/' as user_link,
     currency,
     occurred_at,
     action,

@@ -15,5 +15,8 @@ select
     sum(message_count) as message_count,
     sum(transaction_count) as transaction_count,
     sum(error_count) as error_count,
+    -- invocations that logged ERROR lines or that a failure line is attributed to (marts.failures)
+    count(*) filter (where error_count > 0 or request_id in (select request_id from marts.failures where request_id is not null))
+        as failed_or_error_count,
 from marts.invocations
 group by all

@@ -3,6 +3,7 @@
 -- user x currency x month with a ledger transaction, so it stays small.
 select
     user_id,
+    '/users/' || url_encode(user_id) || '/' as user_link,
     currency,
     balance_month,
     transaction_count,

@@ -2,6 +2,7 @@
 select
     transaction_id,
     user_id,
+    '/users/' || url_encode(user_id) || '/' as user_link,
     currency,
     occurred_at,
     balance_before,

@@ -49,6 +49,7 @@ shipped_users as (
 select
     transaction_id,
     user_id,
+    '/users/' || url_encode(user_id) || '/' as user_link,
     currency,
     transaction_type,
     is_type_inferred,
@@ -68,6 +69,7 @@ select
     has_sync_mismatch,
     logged_at,
     request_id,
+    '/requests/' || url_encode(request_id) || '/' as request_link,
 from marts.transactions
 where user_id in (select user_id from shipped_users)
 qualify row_number() over (partition by user_id order by logged_at desc, transaction_id desc) <= 2000

@@ -3,6 +3,7 @@
 -- exact, for the user page, whose issue list ships the newest issues only.
 select
     users.user_id,
+    '/users/' || url_encode(users.user_id) || '/' as user_link,
     currency,
     first_seen_at,
     last_seen_at,

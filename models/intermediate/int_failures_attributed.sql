@@ -1,0 +1,162 @@
+{#-
+    One row per failure line: a start-up (init) that reported an error
+    status, an ERROR line logged without a RequestId (a crash during
+    start-up logs under `undefined`), or a platform or unclassified line
+    without a RequestId that says an error occurred (the runtime's
+    "Unknown application error occurred").
+
+    Each is attributed to its file (one file is one segment of a log
+    stream) and time, and to an invocation when the stream says which:
+    - inside an invocation: the line comes after that invocation's START
+      and before its END in the file's time order;
+    - an init re-run inside an invocation: an INIT_REPORT with
+      `Phase: invoke` is followed by the START of the invocation it was run
+      for; that START and the failure lines of the same start-up (those
+      since the previous START, END or INIT_START) go to that invocation.
+    A start-up that failed in `Phase: init` belongs to no invocation.
+-#}
+with
+
+events as (
+
+    select
+        event_id,
+        source_file,
+        line_number,
+        event_order_in_file,
+        logged_at,
+        event_type,
+        request_id,
+        level,
+        message_kind,
+        message,
+    from {{ ref('int_log_events_classified') }}
+    where event_number_in_file > 0
+
+),
+
+events_with_failure_kind as (
+
+    select
+        *,
+        case
+            when event_type = 'init_report' and regexp_matches(message, '\tStatus: error') then 'failed_init'
+            when request_id is null and level = 'ERROR' then 'error_without_request'
+            when request_id is null and event_type = 'other'
+                and regexp_matches(message, '(?i)\berror\b') then 'error_without_request'
+        end as failure_kind,
+    from events
+
+),
+
+files_with_failures as (
+
+    select distinct source_file from events_with_failure_kind where failure_kind is not null
+
+),
+
+events_in_stream_context as (
+
+    select
+        events_with_failure_kind.*,
+        -- the invocation whose START is the latest at or before this event, unless its END came since
+        last_value(case when event_type = 'start' then request_id end ignore nulls) over stream_so_far
+            as open_request_id,
+        last_value(case when event_type in ('start', 'end') then event_type end ignore nulls) over stream_so_far
+            as last_boundary,
+        -- the next boundary of a start-up sequence after this event
+        first_value(case when event_type in ('start', 'init_report', 'init_start') then event_id end ignore nulls)
+            over stream_after as next_boundary_event_id,
+    from events_with_failure_kind
+    -- only the files that hold a failure need their stream read in order
+    semi join files_with_failures using (source_file)
+    window
+        stream_so_far as (
+            partition by source_file order by event_order_in_file
+            rows between unbounded preceding and current row
+        ),
+        stream_after as (
+            partition by source_file order by event_order_in_file
+            rows between 1 following and unbounded following
+        )
+
+),
+
+invoke_phase_init_reports as (
+
+    -- an init re-run for an invocation: the START that follows the INIT_REPORT
+    select
+        init_report.event_id as init_report_event_id,
+        next_start.request_id as invoked_request_id,
+    from events_in_stream_context as init_report
+    inner join events_in_stream_context as next_start
+        on init_report.next_boundary_event_id = next_start.event_id
+    where init_report.event_type = 'init_report'
+        and regexp_matches(init_report.message, '\tPhase: invoke')
+        and next_start.event_type = 'start'
+
+),
+
+failures as (
+
+    select
+        events.event_id,
+        events.source_file,
+        events.line_number,
+        events.logged_at,
+        events.failure_kind,
+        events.event_type,
+        events.message_kind,
+        case
+            when events.failure_kind = 'failed_init'
+                then 'Start-up failed ('
+                    || coalesce(nullif(regexp_extract(events.message, '\tPhase: (\w+)', 1), ''), 'unknown')
+                    || ' phase): '
+                    || coalesce(nullif(regexp_extract(events.message, '\tError Type: ([^\t\n]+)', 1), ''), 'no error type')
+            when regexp_matches(events.message, '"errorMessage":"')
+                then coalesce(nullif(regexp_extract(events.message, '"errorType":"([^"]*)"', 1), '') || ': ', '')
+                    || left(split_part(regexp_extract(events.message, '"errorMessage":"((?:[^"\\]|\\.)*)"', 1), '\n', 1), 200)
+            else left(replace(split_part(events.message, '\n', 1), '\t', ' '), 200)
+                || case when split_part(events.message, '\n', 2) <> ''
+                    then ' (' || left(split_part(events.message, '\n', 2), 60) || ')' else '' end
+        end as failure_reason,
+        case when events.last_boundary = 'start' then events.open_request_id end as enclosing_request_id,
+        events.next_boundary_event_id,
+    from events_in_stream_context as events
+    where events.failure_kind is not null
+
+),
+
+failures_attributed as (
+
+    select
+        failures.event_id,
+        failures.source_file,
+        failures.line_number,
+        failures.logged_at,
+        failures.failure_kind,
+        failures.event_type,
+        failures.message_kind,
+        failures.failure_reason,
+        coalesce(
+            failures.enclosing_request_id,
+            own_report.invoked_request_id,
+            following_report.invoked_request_id
+        ) as request_id,
+        case
+            when failures.enclosing_request_id is not null then 'inside_invocation'
+            when coalesce(own_report.invoked_request_id, following_report.invoked_request_id) is not null
+                then 'init_for_invocation'
+        end as request_attribution,
+    from failures
+    -- the INIT_REPORT itself
+    left join invoke_phase_init_reports as own_report
+        on failures.event_id = own_report.init_report_event_id
+    -- a crash line of the start-up that this INIT_REPORT ends
+    left join invoke_phase_init_reports as following_report
+        on failures.event_type <> 'init_report'
+        and failures.next_boundary_event_id = following_report.init_report_event_id
+
+)
+
+select * from failures_attributed
