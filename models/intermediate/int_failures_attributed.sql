@@ -1,9 +1,9 @@
 {#-
     One row per failure line: a start-up (init) that reported an error
     status, an ERROR line logged without a RequestId (a crash during
-    start-up logs under `undefined`), or a platform or unclassified line
-    without a RequestId that says an error occurred (the runtime's
-    "Unknown application error occurred").
+    start-up logs under `undefined`), or a line of no known layout
+    without a RequestId whose level is ERROR (the runtime's "Unknown
+    application error occurred": level in int_log_events_classified).
 
     Each is attributed to its file (one file is one segment of a log
     stream) and time, and to an invocation when the stream says which:
@@ -30,7 +30,7 @@ events as (
         level,
         message_kind,
         message,
-    from {{ ref('int_log_events_classified') }}
+    from {{ ref('int_log_events_current') }}
     where event_number_in_file > 0
 
 ),
@@ -41,9 +41,7 @@ events_with_failure_kind as (
         *,
         case
             when event_type = 'init_report' and regexp_matches(message, '\tStatus: error') then 'failed_init'
-            when request_id is null and level = 'ERROR' then 'error_without_request'
-            when request_id is null and event_type = 'other'
-                and regexp_matches(message, '(?i)\berror\b') then 'error_without_request'
+            when request_id is null and level in ('ERROR', 'FATAL') then 'error_without_request'
         end as failure_kind,
     from events
 

@@ -106,7 +106,17 @@ events_with_message as (
             when event_type in ('start', 'end', 'report')
                 then nullif(regexp_extract(message, '^[A-Z]+ RequestId: (\S+)', 1), '')
         end as request_id,
-        case when event_type = 'application' then application_parts.level end as level,
+        -- an application line's level; a line of no known layout (event type
+        -- `other`, e.g. the runtime's "Unknown application error occurred")
+        -- takes the first level word of its first line, if any
+        case
+            when event_type = 'application' then application_parts.level
+            when event_type = 'other' then nullif(replace(upper(regexp_extract(
+                split_part(message, chr(10), 1),
+                '(?i)\b(fatal|error|warn|warning|info|debug|trace)\b',
+                1
+            )), 'WARNING', 'WARN'), '')
+        end as level,
     from events_typed
 
 ),

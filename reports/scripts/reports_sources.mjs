@@ -5,7 +5,14 @@
 // (path.join), so an absolute path cannot be given as is. We hand it the path
 // relative to sources/balance_sync/ through Evidence's per-source env override
 // EVIDENCE_SOURCE__<source>__<option>, which any absolute location survives.
+//
+// The file is read through a link named ledger.duckdb in a temporary folder:
+// DuckDB names a file's catalog after the file, and the source queries say
+// `marts.x`, which a database named marts.duckdb (or raw, main, system, ...)
+// would make ambiguous. The loader and dbt attach the file under the same
+// name, `ledger` (profiles.yml).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { REPORTS_DIR, SOURCE_DIR, SOURCE_NAME, databasePath } from './reports_paths.mjs';
@@ -19,8 +26,12 @@ if (!fs.existsSync(db)) {
 	);
 	process.exit(2);
 }
-const relative = path.relative(SOURCE_DIR, db);
 console.log(`reports: reading ${db}`);
+const linkDir = fs.mkdtempSync(path.join(os.tmpdir(), 'balance-sync-reports-'));
+const link = path.join(linkDir, 'ledger.duckdb');
+fs.symlinkSync(path.resolve(db), link);
+if (fs.existsSync(`${db}.wal`)) fs.symlinkSync(path.resolve(`${db}.wal`), `${link}.wal`);
+const relative = path.relative(SOURCE_DIR, link);
 
 const env = { ...process.env, [`EVIDENCE_SOURCE__${SOURCE_NAME}__filename`]: relative };
 const evidence = path.join(REPORTS_DIR, 'node_modules', '.bin', 'evidence');
@@ -29,6 +40,7 @@ const result = spawnSync(evidence, ['sources', ...process.argv.slice(2)], {
 	env,
 	stdio: 'inherit'
 });
+fs.rmSync(linkDir, { recursive: true, force: true });
 if (result.error) {
 	console.error(`reports: could not start Evidence (${result.error.message}); run \`npm ci\` in reports/ first`);
 	process.exit(1);

@@ -57,7 +57,8 @@ describe('pages beyond the core marts in a headless browser', { skip: skip ?? fa
 
 	test('the overview links to the three pages', async () => {
 		const { page, problems } = await openPage(browser.context, `${site.base}/`);
-		for (const path of PAGES) assert.ok((await page.locator(`article a[href="${path}"]`).count()) > 0, `no link to ${path}`);
+		for (const path of PAGES)
+			assert.ok((await page.locator(`article a[href="${path}"]`).count()) > 0, `no link to ${path}`);
 		assert.deepEqual(problems, []);
 		await page.close();
 	});
@@ -89,7 +90,10 @@ describe('pages beyond the core marts in a headless browser', { skip: skip ?? fa
 				`select metric_name, sum(count_difference) as count_difference
 				from marts.service_metric_reconciliation group by 1 order by 1`
 			);
-			assert.deepEqual(names, expected.map((r) => r.metric_name));
+			assert.deepEqual(
+				names,
+				expected.map((r) => r.metric_name)
+			);
 			assert.deepEqual(
 				differences.map((d) => (d.trim() === '-' || d.trim() === '' ? null : number(d))),
 				expected.map((r) => (r.count_difference === null ? null : Number(r.count_difference)))
@@ -202,12 +206,21 @@ describe('pages beyond the core marts in a headless browser', { skip: skip ?? fa
 				where outcome <> 'blocked_negative_balance'
 				group by 1 order by 1`
 			);
-			assert.deepEqual(currencies, expected.map((r) => r.currency));
-			assert.deepEqual(credit.map(number), expected.map((r) => Number(r.credit_vat)));
-			assert.deepEqual(debit.map(number), expected.map((r) => Number(r.debit_vat)));
+			assert.deepEqual(
+				currencies,
+				expected.map((r) => r.currency)
+			);
+			assert.deepEqual(
+				credit.map(number),
+				expected.map((r) => Number(r.credit_vat))
+			);
+			assert.deepEqual(
+				debit.map(number),
+				expected.map((r) => Number(r.debit_vat))
+			);
 		});
 
-		test('currency filter, KPIs and CSV hold that currency\'s months', async () => {
+		test("currency filter, KPIs and CSV hold that currency's months", async () => {
 			const [{ currency }] = await db.rows(
 				`select currency from marts.monthly_vat group by 1 order by sum(credit_vat) desc, 1 limit 1`
 			);

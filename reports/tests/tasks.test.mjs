@@ -106,7 +106,7 @@ describe('users\u2019 tasks in a headless browser', { skip: skip ?? false }, () 
 
 		// duration, memory and cold start as marts.invocations has them
 		const [invocation] = await db.rows(
-			`select duration_ms::double as duration, max_memory_used_mb as memory, init_duration_ms is not null as cold
+			`select duration_ms::double as duration, max_memory_used_mb as memory, is_after_cold_start as cold
 			 from marts.invocations where request_id = '${id}'`
 		);
 		if (invocation) {

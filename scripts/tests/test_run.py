@@ -65,6 +65,9 @@ def test_the_build_record_replaces_an_old_one_with_the_raw_tables_the_build_saw(
     )
     output = run_main_job(database, generated / "balance-sync-logs")
     assert "marts built" in output
-    assert record.read_text().split()[1] == subprocess.run(
-        [str(PYTHON), "scripts/raw_version.py", str(database)], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    assert (
+        record.read_text().split()[1]
+        == subprocess.run(
+            [str(PYTHON), "scripts/raw_version.py", str(database)], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    )

@@ -87,9 +87,13 @@ def test_overlapping_exports_give_the_marts_of_one_export(tmp_path: Path) -> Non
 
     with duckdb.connect(str(once)) as connection:
         connection.execute(f"attach '{overlapping}' as overlapping (read_only)")
-        tables = [row[0] for row in connection.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' "
-            "and table_catalog = current_database() order by table_name").fetchall()]
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' "
+                "and table_catalog = current_database() order by table_name"
+            ).fetchall()
+        ]
         assert {"log_events", "transactions", "invocations", "users", "overdrafts"} <= set(tables)
         different = {}
         for table in tables:
@@ -117,7 +121,10 @@ def test_overlapping_exports_give_the_marts_of_one_export(tmp_path: Path) -> Non
         assert copies[0] == len(regzipped)
         assert copies[1] > 0 and copies[2] == copies[1] and copies[3] == 0
         # the first export owns every event: none of its events is a duplicate
-        assert connection.execute("""
+        assert (
+            connection.execute("""
             select sum(duplicate_event_count) from overlapping.marts.source_files
             where source_file like 'balance-sync-logs/%'
-        """).fetchone()[0] == 0
+        """).fetchone()[0]
+            == 0
+        )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from reliability_helpers import (
     StreamWriter,
     Transaction,
@@ -52,8 +53,7 @@ def test_blocks_missing_fields_stay_rows_and_every_mart_builds(work: Path) -> No
     dbt_build(database, work)
 
     with connect_read_only(database) as connection:
-        rows = dict(connection.execute(
-            "select transaction_id, missing_fields from marts.transactions").fetchall())
+        rows = dict(connection.execute("select transaction_id, missing_fields from marts.transactions").fetchall())
         assert set(rows) == {"TX-COMPLETE", "TX-NO-CURRENCY", "TX-NO-USER", "TX-CUT"}
         assert rows["TX-COMPLETE"] is None
         assert "currency" in rows["TX-NO-CURRENCY"].split(", ")
@@ -61,15 +61,21 @@ def test_blocks_missing_fields_stay_rows_and_every_mart_builds(work: Path) -> No
         assert {"vat", "old_balance", "new_balance"} <= set(rows["TX-CUT"].split(", "))
 
         # money is grouped by currency, the unknown one apart
-        by_currency = dict(connection.execute("""
+        by_currency = dict(
+            connection.execute("""
             select currency, sum(amount) from marts.daily_activity group by currency
-        """).fetchall())
+        """).fetchall()
+        )
         assert by_currency[None] == 7
         # the cut block (no VAT) is counted, its partial money left out
         assert by_currency["BHD"] == 10
         assert by_currency["SAR"] == 3
 
         # a data-quality finding per incomplete block
-        findings = {row[0] for row in connection.execute(
-            "select transaction_id from marts.anomalies where anomaly_type = 'missing_field'").fetchall()}
+        findings = {
+            row[0]
+            for row in connection.execute(
+                "select transaction_id from marts.anomalies where anomaly_type = 'missing_field'"
+            ).fetchall()
+        }
         assert findings == {"TX-NO-CURRENCY", "TX-NO-USER", "TX-CUT"}

@@ -14,7 +14,7 @@ with
 
 log_events as (
 
-    select * from {{ ref('int_log_events_classified') }}
+    select * from {{ ref('int_log_events_current') }}
 
 ),
 

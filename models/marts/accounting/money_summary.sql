@@ -21,8 +21,8 @@ reconciliation_issues as (
 
 transactions as (
 
-    select transaction_event_id, new_balance - old_balance as balance_move
-    from {{ ref('transactions') }}
+    select transaction_event_id, balance_move
+    from {{ ref('int_accounting_transactions_sequenced') }}
 
 ),
 
@@ -33,8 +33,8 @@ roll_forward_parts as (
         sum(continuity_gap_total) filter (where credit_count + debit_count > 0) as continuity_gap_within_months,
         sum(arithmetic_difference_total) filter (where credit_count + debit_count > 0) as arithmetic_difference,
         sum(coalesce(opening_gap, 0)) as gap_between_months,
-        sum(continuity_break_count) as continuity_break_count,
-        count(distinct user_id) filter (where continuity_break_count > 0) as users_with_continuity_break,
+        sum(ledger_chain_break_count) as ledger_chain_break_count,
+        count(distinct user_id) filter (where ledger_chain_break_count > 0) as users_with_ledger_chain_break,
         sum(arithmetic_mismatch_count) as arithmetic_mismatch_count,
         count(distinct user_id) filter (where arithmetic_mismatch_count > 0) as users_with_arithmetic_mismatch,
         count(*) filter (where coalesce(opening_gap, 0) <> 0) as months_with_opening_gap,
@@ -47,7 +47,7 @@ roll_forward_parts as (
 roll_forward_lines as (
 
     select currency, 'roll_forward' as line_group, 'continuity_gap_within_months' as line_item, 1 as line_order,
-        continuity_break_count as item_count, users_with_continuity_break as user_count,
+        ledger_chain_break_count as item_count, users_with_ledger_chain_break as user_count,
         continuity_gap_within_months as signed_amount, abs(continuity_gap_within_months) as amount_at_stake,
     from roll_forward_parts
     union all

@@ -2,7 +2,7 @@
 select
     cast(date_trunc('day', started_at) as date) as invocation_date,
     count(*) as invocation_count,
-    count(*) filter (where init_duration_ms is not null) as cold_start_count,
+    count(*) filter (where is_after_cold_start) as after_cold_start_count,
     count(*) filter (where error_count > 0) as failed_count,
     count(*) filter (where ended_at is null) as unfinished_count,
     avg(duration_ms) as avg_duration_ms,

@@ -20,7 +20,7 @@ select
     memory_size_mb,
     max_memory_used_mb,
     init_duration_ms,
-    init_duration_ms is not null as is_cold_start,
+    is_after_cold_start,
     message_count,
     transaction_count,
     error_count,
@@ -31,6 +31,6 @@ from marts.invocations
 left join failed_requests
     on invocations.request_id = failed_requests.request_id
 qualify row_number() over (
-    order by (error_count > 0 or failed_requests.request_id is not null or init_duration_ms is not null) desc,
+    order by (error_count > 0 or failed_requests.request_id is not null or is_after_cold_start) desc,
         started_at desc, invocations.request_id
 ) <= 50000
