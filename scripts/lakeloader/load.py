@@ -125,8 +125,12 @@ def spark_session(master: str, lake: Lake):
 
 
 def load_lake(paths: Iterable[str], lake_path: str, options: Options = Options(), *, master: str = DEFAULT_MASTER,
-              warn=lambda message: print(message, file=sys.stderr), spark=None) -> Summary:
-    """Load every file behind ``paths`` into the lake's raw tables; return what happened."""
+              warn=lambda message: print(message, file=sys.stderr), spark=None,
+              hold_bytes: int = PREFETCH_BYTES) -> Summary:
+    """Load every file behind ``paths`` into the lake's raw tables; return what happened.
+
+    ``spark``: a session to use (else one on ``master``, stopped at the end); ``hold_bytes``:
+    a file whose text passes it is streamed in pieces by its task (the DuckDB loader's limit)."""
     started = time.perf_counter()
     started_ns = time.time_ns()
     paths = list(paths)
@@ -140,7 +144,7 @@ def load_lake(paths: Iterable[str], lake_path: str, options: Options = Options()
         books = {row["source_file"]: row for row in lake.books().to_pylist()}
         known = Lake.known_files(lake.books())
         loaded_by_sha = {row["sha256"]: source for source, row in books.items() if row["status"] == "loaded"}
-        settings = ReadSettings(options.limits, PREFETCH_BYTES, GROUP_HELD_BYTES)
+        settings = ReadSettings(options.limits, hold_bytes, GROUP_HELD_BYTES)
         loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
         own_session = spark is None
         for wave in _waves(_groups(paths, known, options, summary), options.commit_bytes):
