@@ -1,18 +1,32 @@
 #!/usr/bin/env bash
 # The main job, from a fresh clone: install, load the logs, build the marts,
 # build and serve the reports.
-#   scripts/run.sh [PATH ...]
+#   scripts/run.sh [--no-serve] [PATH ...]
 # PATH: folders, .zip files or single log files. Without one it loads what is
 # in data/; when data/ is empty, the real sample logs in ../shared/data where
 # that folder exists (a developer's checkout), else generated sample logs
 # (scripts/generate_logs.py).
+# --no-serve: stop after the build (for scheduled runs); the reports are not built.
 # The DuckDB file is $BALANCE_SYNC_DB (default: balance_sync.duckdb here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+serve=1
+paths=()
+for argument in "$@"; do
+    case "$argument" in
+        --no-serve) serve=0 ;;
+        -h | --help)
+            sed -n '2,10s/^# \{0,1\}//p' "$0"
+            exit 0
+            ;;
+        *) paths+=("$argument") ;;
+    esac
+done
+
 scripts/setup.sh
 
 export BALANCE_SYNC_DB=${BALANCE_SYNC_DB:-$PWD/balance_sync.duckdb}
-paths=("$@")
 if [ ${#paths[@]} -eq 0 ]; then
     shopt -s nullglob dotglob
     for entry in data/*; do
@@ -32,29 +46,39 @@ fi
 
 .venv/bin/python scripts/load_logs.py "${paths[@]}"
 
-# The models are incremental (docs/incremental.md): a build processes only new,
-# changed and removed files. Rows built by other model code would stay as that
-# code made them, so when the models, macros or seeds differ from the ones that
-# built this database, every model is rebuilt (--full-refresh), once.
+# What the build depends on: the model code (models, macros, seeds, project
+# file) and the raw tables' list of files with their content hashes and statuses.
 models_version=$(find models macros seeds dbt_project.yml -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -d' ' -f1)
+raw_version=$(.venv/bin/python scripts/raw_version.py "$BALANCE_SYNC_DB")
+build_record="$BALANCE_SYNC_DB.last-build"
 models_stamp="$BALANCE_SYNC_DB.models-version"
-build_options=(--exclude-resource-type unit_test)
-if [ "$(cat "$models_stamp" 2>/dev/null)" != "$models_version" ]; then
-    echo "run: first build of this database with these models: rebuilding every model (--full-refresh)"
-    # One model at a time: each large model of a full build uses every core and
-    # DuckDB's whole memory limit, and side by side they spill to disk (1 GB of
-    # logs on 2 cores: 72.7 s against 82.3 s with the profile's four threads).
-    build_options+=(--full-refresh --threads 1)
-fi
-# Unit tests check the SQL, not the data: scripts/test.sh runs them; the main
-# job runs every data test and contract.
-.venv/bin/dbt build "${build_options[@]}" || {
-    echo "run: dbt build failed; see the messages above (full log in logs/dbt.log)" >&2
-    exit 1
-}
-echo "$models_version" > "$models_stamp"
-echo "run: marts built in $BALANCE_SYNC_DB (SQL prompt: .venv/bin/duckdb \"$BALANCE_SYNC_DB\")"
 
-if [ -x reports/scripts/build-and-serve.sh ]; then
+if [ "$(cat "$build_record" 2>/dev/null)" = "$models_version $raw_version" ]; then
+    # The last build of these raw tables with this model code passed (the
+    # record is written only then): building again would give the same marts.
+    echo "run: nothing new since the last successful build; marts are up to date in $BALANCE_SYNC_DB"
+else
+    build_options=(--exclude-resource-type unit_test)
+    if [ "$(cat "$models_stamp" 2>/dev/null)" != "$models_version" ]; then
+        # Incremental models keep rows built by earlier model code: after a
+        # change of models, macros or seeds every model is rebuilt, once, one
+        # at a time (each large model of a full build uses every core and the
+        # whole DuckDB memory limit).
+        echo "run: first build of this database with these models: rebuilding every model (--full-refresh)"
+        build_options+=(--full-refresh --threads 1)
+    fi
+    # Unit tests check the SQL, not the data: scripts/test.sh runs them; the
+    # main job runs every data test and contract.
+    rm -f "$build_record"
+    .venv/bin/dbt build "${build_options[@]}" || {
+        echo "run: dbt build failed; see the messages above (full log in logs/dbt.log)" >&2
+        exit 1
+    }
+    echo "$models_version" >"$models_stamp"
+    echo "$models_version $raw_version" >"$build_record"
+    echo "run: marts built in $BALANCE_SYNC_DB (SQL prompt: .venv/bin/duckdb \"$BALANCE_SYNC_DB\")"
+fi
+
+if [ "$serve" = 1 ] && [ -x reports/scripts/build-and-serve.sh ]; then
     reports/scripts/build-and-serve.sh
 fi
