@@ -33,11 +33,19 @@
 -#}
 
 {% macro file_manifest_relation() -%}
+    {{ return(adapter.dispatch('file_manifest_relation', 'balance_sync')()) }}
+{%- endmacro %}
+
+{% macro default__file_manifest_relation() -%}
     {{ target.database }}.intermediate.dbt_file_manifest
 {%- endmacro %}
 
 
 {% macro create_file_manifest() -%}
+    {{ return(adapter.dispatch('create_file_manifest', 'balance_sync')()) }}
+{%- endmacro %}
+
+{% macro default__create_file_manifest() -%}
     {#- on-run-start: the manifest table exists before any model reads it -#}
     create schema if not exists {{ target.database }}.intermediate;
     create table if not exists {{ file_manifest_relation() }} (
@@ -67,6 +75,10 @@
 
 
 {% macro changed_files_relation() -%}
+    {{ return(adapter.dispatch('changed_files_relation', 'balance_sync')()) }}
+{%- endmacro %}
+
+{% macro default__changed_files_relation() -%}
     {{ target.database }}.intermediate.dbt_changed_files__{{ this.identifier }}
 {%- endmacro %}
 
@@ -113,6 +125,10 @@
 
 
 {% macro record_processed_files() -%}
+    {{ return(adapter.dispatch('record_processed_files', 'balance_sync')()) }}
+{%- endmacro %}
+
+{% macro default__record_processed_files() -%}
     {#- post-hook: after a full or incremental run the model holds exactly the
         loaded files; the ones processed now are stamped with this transaction's
         time, so the data tests of an incremental run can check just them
@@ -146,6 +162,10 @@
 
 
 {% macro refresh_log_events_is_overdraft() -%}
+    {{ return(adapter.dispatch('refresh_log_events_is_overdraft', 'balance_sync')()) }}
+{%- endmacro %}
+
+{% macro default__refresh_log_events_is_overdraft() -%}
     {#- post-hook of marts.log_events: a refusal or balance in one file can make
         an event of another file an overdraft event (or stop it being one) -#}
     update {{ this }} as events

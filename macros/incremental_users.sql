@@ -45,6 +45,10 @@
 
 
 {% macro affected_users_relation() -%}
+    {{ return(adapter.dispatch('affected_users_relation', 'balance_sync')()) }}
+{%- endmacro %}
+
+{% macro default__affected_users_relation() -%}
     {{ this.database }}.intermediate.dbt_affected_users__{{ this.identifier }}
 {%- endmacro %}
 
@@ -119,6 +123,10 @@
 
 
 {% macro drop_affected_users() -%}
+    {{ return(adapter.dispatch('drop_affected_users', 'balance_sync')()) }}
+{%- endmacro %}
+
+{% macro default__drop_affected_users() -%}
     drop table if exists {{ affected_users_relation() }}
 {%- endmacro %}
 
@@ -148,11 +156,19 @@
 -#}
 
 {% macro pending_users_relation() -%}
+    {{ return(adapter.dispatch('pending_users_relation', 'balance_sync')()) }}
+{%- endmacro %}
+
+{% macro default__pending_users_relation() -%}
     {{ target.database }}.intermediate.dbt_pending_users
 {%- endmacro %}
 
 
 {% macro create_pending_users() -%}
+    {{ return(adapter.dispatch('create_pending_users', 'balance_sync')()) }}
+{%- endmacro %}
+
+{% macro default__create_pending_users() -%}
     {#- on-run-start, like the file manifest -#}
     create table if not exists {{ pending_users_relation() }} (
         model_name varchar not null,
@@ -162,6 +178,10 @@
 
 
 {% macro queue_users(readers, users) -%}
+    {{ return(adapter.dispatch('queue_users', 'balance_sync')(readers, users)) }}
+{%- endmacro %}
+
+{% macro default__queue_users(readers, users) -%}
     {#- post-hook: queue `users` (a select of user_key) for each reader; every
         user (a null user_key) after a full build -#}
     {%- for reader in readers %}
@@ -215,6 +235,10 @@
 
 
 {% macro clear_pending_users() -%}
+    {{ return(adapter.dispatch('clear_pending_users', 'balance_sync')()) }}
+{%- endmacro %}
+
+{% macro default__clear_pending_users() -%}
     {#- post-hook of a reader: its rows now follow every queued user -#}
     delete from {{ pending_users_relation() }} where model_name = '{{ this.identifier }}'
 {%- endmacro %}

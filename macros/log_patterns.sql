@@ -163,10 +163,18 @@
 {%- endmacro %}
 
 {% macro inspect_entry_keys(entries_column) -%}
+    {{ return(adapter.dispatch('inspect_entry_keys', 'balance_sync')(entries_column)) }}
+{%- endmacro %}
+
+{% macro default__inspect_entry_keys(entries_column) -%}
     list_transform({{ entries_column }}, lambda entry: entry[:strpos(entry, ': ') - 1])
 {%- endmacro %}
 
 {% macro inspect_entry_values(entries_column) -%}
+    {{ return(adapter.dispatch('inspect_entry_values', 'balance_sync')(entries_column)) }}
+{%- endmacro %}
+
+{% macro default__inspect_entry_values(entries_column) -%}
     list_transform({{ entries_column }}, lambda entry: entry[strpos(entry, ': ') + 2:])
 {%- endmacro %}
 

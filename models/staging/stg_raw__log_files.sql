@@ -16,7 +16,7 @@ renamed as (
         loaded_at,
         status,
         error,
-        coalesce(has_invalid_utf8, false) as has_invalid_utf8,
+        coalesce(has_invalid_utf8, false) as has_invalid_utf8
     from source_files
 
 )
