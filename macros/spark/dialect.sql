@@ -120,3 +120,48 @@
         )
     end
 {%- endmacro %}
+
+{#- Dialect pieces the models call directly (DuckDB's form first). -#}
+
+{#- The capture groups of one regular-expression match as a struct whose
+    fields are `names` (empty strings where it does not match); `dot_all`:
+    `.` matches a line feed too. -#}
+{% macro regexp_extract_struct(text, pattern, names, dot_all=false) -%}
+    {{ return(adapter.dispatch('regexp_extract_struct', 'balance_sync')(text, pattern, names, dot_all)) }}
+{%- endmacro %}
+
+{% macro default__regexp_extract_struct(text, pattern, names, dot_all=false) -%}
+    regexp_extract({{ text }}, '{{ pattern }}', [{% for name in names %}'{{ name }}'{{ ", " if not loop.last }}{% endfor %}]{{ ", 's'" if dot_all }})
+{%- endmacro %}
+
+{% macro spark__regexp_extract_struct(text, pattern, names, dot_all=false) -%}
+    named_struct({% for name in names -%}
+        '{{ name }}', regexp_extract({{ text }}, '{{ "(?s)" if dot_all }}{{ pattern }}', {{ loop.index }}){{ ", " if not loop.last }}
+    {%- endfor %})
+{%- endmacro %}
+
+{#- Every column of the relation but `columns` (after `select *`). -#}
+{% macro star_except(columns) -%}
+    {{ return(adapter.dispatch('star_except', 'balance_sync')(columns)) }}
+{%- endmacro %}
+
+{% macro default__star_except(columns) -%}
+    * exclude ({{ columns | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__star_except(columns) -%}
+    * except ({{ columns | join(', ') }})
+{%- endmacro %}
+
+{#- last_value over a window, skipping nulls. -#}
+{% macro last_value_ignore_nulls(expression) -%}
+    {{ return(adapter.dispatch('last_value_ignore_nulls', 'balance_sync')(expression)) }}
+{%- endmacro %}
+
+{% macro default__last_value_ignore_nulls(expression) -%}
+    last_value({{ expression }} ignore nulls)
+{%- endmacro %}
+
+{% macro spark__last_value_ignore_nulls(expression) -%}
+    last_value({{ expression }}, true)
+{%- endmacro %}
