@@ -1,5 +1,5 @@
 """Fixtures of the Spark tests: a real standalone cluster (scripts/spark-cluster.sh) for the
-whole session, stopped at the end whatever happened, and a driver session on it.
+whole session, stopped at the end whatever happened.
 
 Skipped, with the reason, where the Spark engine is not installed (scripts/setup.sh --spark);
 scripts/test.sh installs it, so CI runs them. BALANCE_SYNC_TEST_SPARK_MASTER runs them on an
@@ -54,16 +54,3 @@ def spark_master() -> Iterator[str]:
         yield started.stdout.strip().splitlines()[-1]
     finally:
         subprocess.run([str(SCRIPTS / "spark-cluster.sh"), "stop"], env=cluster, check=False)
-
-
-@pytest.fixture(scope="session")
-def spark(spark_master: str, tmp_path_factory: pytest.TempPathFactory):
-    """A driver session on the cluster, able to run the loader's code in its tasks."""
-    from lakeloader.lake import Lake
-    from lakeloader.load import spark_session
-
-    session = spark_session(spark_master, Lake(tmp_path_factory.mktemp("spark-session")))
-    try:
-        yield session
-    finally:
-        session.stop()

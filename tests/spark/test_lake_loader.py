@@ -25,7 +25,20 @@ EVENT_COLUMNS = "source_file, event_number_in_file, line_number, last_line_numbe
 pytestmark = [pytest.mark.sample, pytest.mark.slow]
 
 
-def sample_subset(root: Path, every: int = 12) -> Path:
+@pytest.fixture(scope="module")
+def spark(spark_master: str, tmp_path_factory: pytest.TempPathFactory):
+    """A driver session on the cluster, able to run the loader's code in its tasks; stopped
+    with this module, so the next application gets the cluster's cores."""
+    from lakeloader.load import spark_session
+
+    session = spark_session(spark_master, Lake(tmp_path_factory.mktemp("spark-session")))
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+def sample_subset(root: Path, every: int = 12, bad_files: bool = True) -> Path:
     """Every ``every``-th file of the sample (sorted paths: a fixed subset), plus bad files:
     a truncated gzip, an empty file, binary data and a second copy of a file's bytes."""
     if not SAMPLE.is_dir():
@@ -36,6 +49,8 @@ def sample_subset(root: Path, every: int = 12) -> Path:
         target = logs / path.relative_to(SAMPLE)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
+    if not bad_files:
+        return logs
     bad = logs / "bad"
     bad.mkdir()
     whole = files[0].read_bytes()
