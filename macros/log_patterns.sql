@@ -14,6 +14,10 @@
     backtick quotes, with backslash escapes), a number (negative, decimal,
     exponent), or a bare word (undefined, null, true, false). -#}
 {% macro inspect_value_pattern() -%}
+    {{ return(adapter.dispatch('inspect_value_pattern', 'balance_sync')()) }}
+{%- endmacro %}
+
+{% macro default__inspect_value_pattern() -%}
     '(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`|-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[A-Za-z_]+
 {%- endmacro %}
 

@@ -21,6 +21,14 @@
     {%- endfor %})
 {%- endmacro %}
 
+{#- The same values as RE2's pattern, for Java's backtracking engine: runs of
+    plain characters are taken whole and never given back (possessive `++`,
+    `*+`), so a long quoted string (JSON in `metadata`) costs one step per run
+    instead of one level of recursion per character (Java's stack overflows). -#}
+{% macro spark__inspect_value_pattern() -%}
+    '(?:[^'\\]++|\\.)*+'|"(?:[^"\\]++|\\.)*+"|`(?:[^`\\]++|\\.)*+`|-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[A-Za-z_]+
+{%- endmacro %}
+
 {% macro spark__inspect_raw_value(text_column, key) -%}
     nullif(regexp_extract({{ text_column }}, {{ spark_literal('(?:^|[\\s{,])' ~ key ~ ': (' ~ inspect_value_pattern() ~ ')') }}, 1), '')
 {%- endmacro %}
@@ -93,7 +101,7 @@
 
 {% macro spark__redact_personal_data(message_column, message_kind_column) -%}
     {%- set person_value -%}
-(?i)((?:\\?["'`])?[A-Za-z_]*(?:name|e-?mail|phone|actor)[A-Za-z_]*(?:\\?["'`])?\s*[:=]\s*)(?:\\?"(?:[^"\\]|\\[^"])*\\?"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`|[^\s,}\]]+)
+(?i)((?:\\?["'`])?[A-Za-z_]*(?:name|e-?mail|phone|actor)[A-Za-z_]*(?:\\?["'`])?\s*[:=]\s*)(?:\\?"(?:[^"\\]++|\\[^"])*+\\?"|'(?:[^'\\]++|\\.)*+'|`(?:[^`\\]++|\\.)*+`|[^\s,}\]]+)
     {%- endset -%}
     case
         when {{ message_kind_column }} in ('debug_transaction_dump', 'debug_record_dump', 'debug_record_body_dump')
@@ -164,4 +172,17 @@
 
 {% macro spark__last_value_ignore_nulls(expression) -%}
     last_value({{ expression }}, true)
+{%- endmacro %}
+
+{#- One capture group of a regular expression, `.` matching a line feed too. -#}
+{% macro regexp_extract_dot_all(text, pattern, group) -%}
+    {{ return(adapter.dispatch('regexp_extract_dot_all', 'balance_sync')(text, pattern, group)) }}
+{%- endmacro %}
+
+{% macro default__regexp_extract_dot_all(text, pattern, group) -%}
+    regexp_extract({{ text }}, '{{ pattern }}', {{ group }}, 's')
+{%- endmacro %}
+
+{% macro spark__regexp_extract_dot_all(text, pattern, group) -%}
+    regexp_extract({{ text }}, '(?s){{ pattern }}', {{ group }})
 {%- endmacro %}

@@ -42,6 +42,7 @@
         "regexp_full_match(text string, pattern string) returns boolean return text rlike concat('^(?:', pattern, ')\\z')",
         "strpos(text string, part string) returns int return instr(text, part)",
         "json_extract_string(json string, path string) returns string return get_json_object(json, path)",
+        "json_valid(json string) returns boolean return case when json is not null then try_parse_json(json) is not null end",
     ] -%}
     {%- for function in functions -%}
         {%- do run_query('create or replace temporary function ' ~ function) -%}

@@ -22,7 +22,7 @@ from test_lake_loader import sample_subset
 
 REPO = Path(__file__).resolve().parents[2]
 DBT = REPO / ".venv" / "bin" / "dbt"
-MODELS = {"int_log_events_classified": "intermediate"}
+MODELS = {"int_log_events_classified": "intermediate", "int_transactions_parsed": "intermediate"}
 
 pytestmark = [pytest.mark.sample, pytest.mark.slow]
 
