@@ -14,6 +14,10 @@
     backtick quotes, with backslash escapes), a number (negative, decimal,
     exponent), or a bare word (undefined, null, true, false). -#}
 {% macro inspect_value_pattern() -%}
+    {{ return(adapter.dispatch('inspect_value_pattern', 'balance_sync')()) }}
+{%- endmacro %}
+
+{% macro default__inspect_value_pattern() -%}
     '(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`|-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[A-Za-z_]+
 {%- endmacro %}
 
@@ -163,10 +167,18 @@
 {%- endmacro %}
 
 {% macro inspect_entry_keys(entries_column) -%}
+    {{ return(adapter.dispatch('inspect_entry_keys', 'balance_sync')(entries_column)) }}
+{%- endmacro %}
+
+{% macro default__inspect_entry_keys(entries_column) -%}
     list_transform({{ entries_column }}, lambda entry: entry[:strpos(entry, ': ') - 1])
 {%- endmacro %}
 
 {% macro inspect_entry_values(entries_column) -%}
+    {{ return(adapter.dispatch('inspect_entry_values', 'balance_sync')(entries_column)) }}
+{%- endmacro %}
+
+{% macro default__inspect_entry_values(entries_column) -%}
     list_transform({{ entries_column }}, lambda entry: entry[strpos(entry, ': ') + 2:])
 {%- endmacro %}
 

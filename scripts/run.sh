@@ -8,6 +8,7 @@
 # (scripts/generate_logs.py).
 # --no-serve: stop after the build (for scheduled runs); the reports are not built.
 # The DuckDB file is $BALANCE_SYNC_DB (default: balance_sync.duckdb here).
+# BALANCE_SYNC_ENGINE=spark runs the same job on Apache Spark (docs/spark.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,6 +43,14 @@ if [ ${#paths[@]} -eq 0 ]; then
     echo "run: data/ is empty, so generating sample logs in .sample-logs/ (drop your own logs in data/)"
     .venv/bin/python scripts/generate_logs.py --out .sample-logs
     paths=(.sample-logs/balance-sync-logs)
+fi
+
+# The Spark engine (BALANCE_SYNC_ENGINE=spark; docs/spark.md): the same job on Spark.
+if [ "${BALANCE_SYNC_ENGINE:-duckdb}" = spark ]; then
+    exec scripts/spark-run.sh "$serve" "${paths[@]}"
+elif [ "${BALANCE_SYNC_ENGINE:-duckdb}" != duckdb ]; then
+    echo "run: BALANCE_SYNC_ENGINE must be duckdb (the default) or spark, not '$BALANCE_SYNC_ENGINE'" >&2
+    exit 2
 fi
 
 .venv/bin/python scripts/load_logs.py "${paths[@]}"

@@ -2,6 +2,8 @@
 # Install everything the project needs; safe to run again (it only redoes what changed).
 #   scripts/setup.sh            .venv (pinned Python packages) and the reports' npm packages
 #   scripts/setup.sh --browser  the same, plus Debian's chromium for the browser tests
+#   scripts/setup.sh --spark    the same, plus Java 17 (Debian) and the pinned Spark packages
+#                               (requirements-spark.lock.txt; docs/spark.md); options combine
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,7 +41,20 @@ if [ -f reports/package-lock.json ]; then
     fi
 fi
 
-if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
+if [[ " $* " == *" --browser "* ]] && [ ! -x /usr/bin/chromium ]; then
     echo "setup: installing Debian's chromium for the browser tests"
     apt_install chromium
+fi
+
+# The Spark engine (docs/spark.md): only with --spark; the default path never needs Java.
+if [[ " $* " == *" --spark "* ]]; then
+    if ! ls -d /usr/lib/jvm/java-17-openjdk-* >/dev/null 2>&1; then
+        echo "setup: installing Debian's Java 17 for Spark"
+        apt_install openjdk-17-jre-headless
+    fi
+    if ! cmp -s requirements-spark.lock.txt .venv/.installed-requirements-spark; then
+        echo "setup: installing pinned Spark packages (requirements-spark.lock.txt)"
+        .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-spark.lock.txt
+        cp requirements-spark.lock.txt .venv/.installed-requirements-spark
+    fi
 fi

@@ -5,9 +5,11 @@
 #      (skipped with a message where that folder is absent);
 #   2. dbt: unit tests, data tests and contracts, on generated logs;
 #   3. the reports: built from those marts and driven in headless chromium.
+# The Spark engine is installed too (Java 17, dbt-spark, pyspark), so pytest runs
+# tests/spark on a Spark standalone cluster it starts and stops (docs/spark.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --browser
+scripts/setup.sh --browser --spark
 
 work=$(mktemp -d -t balance-sync-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT

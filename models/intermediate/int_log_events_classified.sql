@@ -59,12 +59,12 @@ events_split as (
         -- an application line: `<ts> <ts>\t<request id>\t<LEVEL>\t<message>`;
         -- the prefix up to the message, request id and level (the 25
         -- characters of the ingestion timestamp and its space come first)
-        case when event_number_in_file > 0 then regexp_extract(
-            event_text,
-            '^.{25}(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\t([^\t\n]*)\t([A-Z]+)\t)',
+        case when event_number_in_file > 0 then {{ regexp_extract_struct(
+            'event_text',
+            '^.{25}(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\t([^\\t\\n]*)\\t([A-Z]+)\\t)',
             ['prefix', 'request_id', 'level'],
-            's'
-        ) end as application_parts,
+            dot_all=true
+        ) }} end as application_parts
     from assembled_events
 
 ),
@@ -92,7 +92,7 @@ events_typed as (
             when event_number_in_file = 0 then 1
             when application_parts.level <> '' then 26 + length(application_parts.prefix)
             else 26
-        end) as message,
+        end) as message
     from events_split
 
 ),
@@ -100,7 +100,7 @@ events_typed as (
 events_with_message as (
 
     select
-        * exclude (event_text, application_parts),
+        {{ star_except(['event_text', 'application_parts']) }},
         case
             when event_type = 'application' then nullif(nullif(application_parts.request_id, 'undefined'), '')
             when event_type in ('start', 'end', 'report')
@@ -137,7 +137,7 @@ events_with_message_id as (
         case
             when message_kind = 'processing_message'
                 then nullif(regexp_extract(message, '^Processing message (\S+)', 1), '')
-        end as processed_message_id,
+        end as processed_message_id
     from events_with_kind
 
 ),
@@ -166,11 +166,11 @@ events_in_batch_context as (
     select
         *,
         case when request_id is not null then
-            last_value(processed_message_id ignore nulls) over request_so_far
+            {{ last_value_ignore_nulls('processed_message_id') }} over request_so_far
         end as message_id,
         case when request_id is not null then
             count(processed_message_id) over request_so_far
-        end as batch_item_number,
+        end as batch_item_number
     from events_ordered
     window request_so_far as (
         partition by source_file, request_id
@@ -201,7 +201,7 @@ final as (
         message_kind,
         message,
         message_id,
-        batch_item_number,
+        batch_item_number
     from events_in_batch_context
 
 )

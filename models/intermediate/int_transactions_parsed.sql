@@ -27,9 +27,9 @@ transaction_objects as (
         -- message; its start is found by a short capture (a capture of the
         -- whole rest of the text costs RE2 a slow pass over all of it)
         coalesce(
-            substr(message, nullif(length(regexp_extract(message, '^(.*?transaction:\s*)\{', 1, 's')), 0) + 1),
+            substr(message, nullif(length({{ regexp_extract_dot_all('message', '^(.*?transaction:\\s*)\\{', 1) }}), 0) + 1),
             message
-        ) as transaction_text,
+        ) as transaction_text
     from transaction_block_events
 
 ),
@@ -40,7 +40,7 @@ entries_listed as (
     -- scan per key
     select
         *,
-        {{ inspect_entries('transaction_text') }} as entries,
+        {{ inspect_entries('transaction_text') }} as entries
     from transaction_objects
 
 ),
@@ -48,9 +48,9 @@ entries_listed as (
 entries_extracted as (
 
     select
-        * exclude (entries),
+        {{ star_except(['entries']) }},
         {{ inspect_entry_keys('entries') }} as entry_keys,
-        {{ inspect_entry_values('entries') }} as entry_values,
+        {{ inspect_entry_values('entries') }} as entry_values
     from entries_listed
 
 ),
@@ -71,7 +71,7 @@ raw_values_extracted as (
         {{ inspect_entry('entry_keys', 'entry_values', 'amount') }} as raw_amount,
         {{ inspect_entry('entry_keys', 'entry_values', 'vat') }} as raw_vat,
         {{ inspect_entry('entry_keys', 'entry_values', 'oldBalance') }} as raw_old_balance,
-        {{ inspect_entry('entry_keys', 'entry_values', 'newBalance') }} as raw_new_balance,
+        {{ inspect_entry('entry_keys', 'entry_values', 'newBalance') }} as raw_new_balance
     from entries_extracted
 
 ),
@@ -97,7 +97,7 @@ fields_typed as (
             when raw_type is not null or raw_source is not null or raw_action is not null
                 or raw_metadata is not null or raw_payment_balance is not null then 'current'
             else 'legacy'
-        end as layout_version,
+        end as layout_version
     from raw_values_extracted
 
 ),
@@ -105,9 +105,9 @@ fields_typed as (
 metadata_read as (
 
     select
-        * exclude (metadata_json),
+        {{ star_except(['metadata_json']) }},
         case when json_valid(metadata_json) then json_extract_string(metadata_json, '$.walletId') end as wallet_id,
-        case when json_valid(metadata_json) then json_extract_string(metadata_json, '$.deliveryId') end as delivery_id,
+        case when json_valid(metadata_json) then json_extract_string(metadata_json, '$.deliveryId') end as delivery_id
     from fields_typed
 
 )

@@ -21,7 +21,7 @@ renamed as (
         line_number,
         last_line_number,
         line_count,
-        event_text,
+        event_text
     from source_events
 
 )

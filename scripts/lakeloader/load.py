@@ -1,0 +1,256 @@
+"""A load into the lake: the driver lists the input and keeps the books; Spark tasks read.
+
+Each task gets a group of consecutive files (the DuckDB loader's groups: about
+``GROUP_BYTES`` as stored, at most ``GROUP_FILES`` files), reads, checks and cuts
+them with the loader's own code (``logloader.workers.read_group``; a file too big
+to hold is streamed with ``logloader.reader.read_segments`` and
+``logloader.events.StreamCutter``), writes their events as one Parquet file in
+the load's staging folder and returns what it found per file (sha256, lines,
+rejection). The driver then decides, as the DuckDB loader does, what is loaded,
+skipped (unchanged bytes) or rejected (bad input, or a second copy of bytes
+already loaded), and commits (:meth:`lakeloader.lake.Lake.commit`) every
+``commit_bytes`` of input, so a killed load keeps what it committed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+import uuid
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from functools import partial
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from logloader.cli import GROUP_BYTES, GROUP_FILES, GROUP_HELD_BYTES, PREFETCH_BYTES, Options, Summary
+from logloader.cli import _trusted_fingerprint as trusted_fingerprint
+from logloader.errors import RejectedFile
+from logloader.events import StreamCutter
+from logloader.inputs import InputFile, check_exists, close_archives, iter_input_files
+from logloader.reader import FileFacts, read_segments
+from logloader.workers import FileRead, ReadSettings, Task, file_read, read_group
+
+from .lake import EVENTS_SCHEMA, PARQUET_OPTIONS, Lake
+
+SCRIPTS = Path(__file__).resolve().parents[1]
+DEFAULT_MASTER = "local[2]"
+
+
+# -- on the executors ----------------------------------------------------------------------
+
+def read_and_write(numbered: tuple[int, list[Task]], settings: ReadSettings, folder: str, load_id: str
+                   ) -> tuple[int, str | None, list[FileRead]]:
+    """A Spark task: read one group of files, write its events to ``folder`` as one Parquet
+    file; return the group's number, that file's name (None: no event) and each file's read."""
+    number, tasks = numbered
+    name = f"{load_id}-{number:06d}.parquet"
+    path = os.path.join(folder, name)
+    writer: pq.ParquetWriter | None = None
+
+    def write(batch: pa.RecordBatch) -> None:
+        nonlocal writer
+        if batch.num_rows == 0:
+            return
+        if writer is None:
+            writer = pq.ParquetWriter(path, EVENTS_SCHEMA, **PARQUET_OPTIONS)
+        writer.write_batch(batch.cast(EVENTS_SCHEMA))
+
+    try:
+        group = read_group(tasks, settings)
+        reads = list(group.files)
+        events = group.batch()
+        row = 0
+        for index, ((item, _), read) in enumerate(zip(tasks, reads)):
+            if read.status == "held":
+                write(events.slice(row, read.event_count))
+                row += read.event_count
+            elif read.status == "stream":
+                reads[index] = _stream_file(item, settings, write)
+    finally:
+        if writer is not None:
+            writer.close()
+        close_archives()
+    return number, (name if writer is not None else None), reads
+
+
+def _stream_file(item: InputFile, settings: ReadSettings, write) -> FileRead:
+    """A file too big to hold, read and cut in pieces (its rows are written as they come; the
+    driver drops them if the file turns out rejected)."""
+    facts = FileFacts()
+    cutter = StreamCutter(item.source_file)
+    try:
+        for segment in read_segments(item, facts, settings.limits):
+            for batch in cutter.feed(segment.text):
+                write(batch)
+        for batch in cutter.finish():
+            write(batch)
+    except RejectedFile as rejection:
+        return file_read("rejected", facts, str(rejection))
+    except OSError as failure:
+        return file_read("rejected", facts, f"cannot read the file: {failure}")
+    return file_read("held", facts)
+
+
+# -- on the driver ---------------------------------------------------------------------------
+
+def spark_session(master: str, lake: Lake):
+    """A Spark session on ``master`` that can run this package's code on its executors."""
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master(master)
+        .appName("balance-sync lake loader")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.warehouse.dir", str(lake.root / "warehouse"))
+        .config("spark.pyspark.python", os.environ.get("PYSPARK_PYTHON", sys.executable))
+        .config("spark.task.maxFailures", "1" if master.startswith("local") else "4")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("WARN")
+    code = Path(tempfile.mkdtemp(prefix="lakeloader-code-")) / "balance_sync_loader.zip"
+    with zipfile.ZipFile(code, "w") as archive:
+        for package in ("logloader", "lakeloader"):
+            for source in sorted((SCRIPTS / package).glob("*.py")):
+                archive.write(source, f"{package}/{source.name}")
+    spark.sparkContext.addPyFile(str(code))
+    return spark
+
+
+def load_lake(paths: Iterable[str], lake_path: str, options: Options = Options(), *, master: str = DEFAULT_MASTER,
+              warn=lambda message: print(message, file=sys.stderr), spark=None,
+              hold_bytes: int = PREFETCH_BYTES) -> Summary:
+    """Load every file behind ``paths`` into the lake's raw tables; return what happened.
+
+    ``spark``: a session to use (else one on ``master``, stopped at the end); ``hold_bytes``:
+    a file whose text passes it is streamed in pieces by its task (the DuckDB loader's limit)."""
+    started = time.perf_counter()
+    started_ns = time.time_ns()
+    paths = list(paths)
+    for path in paths:
+        check_exists(path)
+    summary = Summary()
+    lake = Lake(lake_path)
+    lake.lock()
+    try:
+        lake.recover()
+        books = {row["source_file"]: row for row in lake.books().to_pylist()}
+        known = Lake.known_files(lake.books())
+        loaded_by_sha = {row["sha256"]: source for source, row in books.items() if row["status"] == "loaded"}
+        settings = ReadSettings(options.limits, hold_bytes, GROUP_HELD_BYTES)
+        loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        own_session = spark is None
+        for wave in _waves(_groups(paths, known, options, summary), options.commit_bytes):
+            if spark is None:
+                spark = spark_session(master, lake)
+            load_id = f"{loaded_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+            folder = str(lake.staging(load_id))
+            task = partial(read_and_write, settings=settings, folder=folder, load_id=load_id)
+            results = spark.sparkContext.parallelize(list(enumerate(wave)), len(wave)).map(task).collect()
+            new_files: list[str] = []
+            drop: dict[str, set[str]] = defaultdict(set)
+            for (_, name, reads), tasks in zip(sorted(results), wave):
+                if name is not None:
+                    new_files.append(name)
+                for (item, _), read in zip(tasks, reads):
+                    _book(item, read, name, books, loaded_by_sha, drop, summary, warn,
+                          loaded_at, trusted_fingerprint(item, started_ns))
+            lake.commit(load_id, books, new_files, drop)
+        if own_session and spark is not None:
+            spark.stop()
+    finally:
+        lake.unlock()
+        close_archives()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _groups(paths: list[str], known, options: Options, summary: Summary) -> Iterator[list[Task]]:
+    """The files to read in groups, as the DuckDB loader forms them: files known unchanged by
+    their size and date are counted as skipped, never read."""
+    group: list[Task] = []
+    size = 0
+    for path in paths:
+        for item in iter_input_files(path):
+            previous = known.get(item.source_file)
+            if previous is not None and options.retry_rejected and previous.status == "rejected":
+                previous = None
+            if previous is not None and not options.rehash and previous.is_unchanged(item.fingerprint()):
+                summary.skipped += 1
+                summary.skipped_unread += 1
+                continue
+            same_size = previous is not None and item.size_bytes == previous.size_bytes
+            group.append((item, previous.sha256 if same_size else None))
+            size += item.size_bytes
+            if size >= GROUP_BYTES or len(group) >= GROUP_FILES:
+                yield group
+                group, size = [], 0
+    if group:
+        yield group
+
+
+def _waves(groups: Iterator[list[Task]], commit_bytes: int) -> Iterator[list[list[Task]]]:
+    """Groups in waves of about ``commit_bytes`` as stored: one Spark job and one commit each."""
+    wave: list[list[Task]] = []
+    size = 0
+    for group in groups:
+        wave.append(group)
+        size += sum(item.size_bytes for item, _ in group)
+        if size >= commit_bytes:
+            yield wave
+            wave, size = [], 0
+    if wave:
+        yield wave
+
+
+def _book(item: InputFile, read: FileRead, events_file: str | None, books: dict[str, dict],
+          loaded_by_sha: dict[str, str], drop: dict[str, set[str]], summary: Summary, warn,
+          loaded_at: datetime, fingerprint) -> None:
+    """Record one file's outcome in the books (the DuckDB loader's rules, logloader.cli)."""
+    source_file = item.source_file
+    previous = books.get(source_file)
+    mtime_ns, zip_crc32, zip_date_time = (fingerprint or (None, None, None, None))[1:]
+    if read.status == "skipped":
+        summary.skipped += 1
+        previous.update(mtime_ns=mtime_ns, zip_crc32=zip_crc32, zip_date_time=zip_date_time)
+        return
+    if previous is not None and previous["events_file"] is not None:
+        drop[previous["events_file"]].add(source_file)  # a changed file replaces its rows
+    error = read.error
+    if error is None:
+        twin = loaded_by_sha.get(read.sha256)
+        if twin is not None and twin != source_file:
+            error = f"same bytes as {twin}, already loaded; its lines are counted once"
+        else:
+            loaded_by_sha[read.sha256] = source_file
+    if error is not None and events_file is not None:
+        drop[events_file].add(source_file)  # rows it may have written in this load
+    books[source_file] = {
+        "source_file": source_file,
+        "sha256": read.sha256,
+        "size_bytes": item.size_bytes,
+        "line_count": read.line_count if error is None else 0,
+        "loaded_at": loaded_at,
+        "status": "loaded" if error is None else "rejected",
+        "error": error,
+        "has_invalid_utf8": read.has_invalid_utf8,
+        "mtime_ns": mtime_ns,
+        "zip_crc32": zip_crc32,
+        "zip_date_time": zip_date_time,
+        "events_file": events_file if error is None else None,
+    }
+    summary.bytes_read += read.decompressed_bytes
+    if error is None:
+        summary.loaded += 1
+        summary.lines += read.line_count
+    else:
+        summary.rejected += 1
+        summary.rejections.append((source_file, error))
+        warn(f"warning: rejected {source_file}: {error}")
