@@ -35,15 +35,27 @@ events as (
 
 ),
 
+init_reports as (
+
+    select event_id, is_failed_init, init_phase, init_error_type
+    from {{ ref('int_platform_events_parsed') }}
+    where event_type = 'init_report'
+
+),
+
 events_with_failure_kind as (
 
     select
-        *,
+        events.*,
+        init_reports.init_phase,
+        init_reports.init_error_type,
         case
-            when event_type = 'init_report' and regexp_matches(message, '\tStatus: error') then 'failed_init'
+            when init_reports.is_failed_init then 'failed_init'
             when request_id is null and level in ('ERROR', 'FATAL') then 'error_without_request'
         end as failure_kind,
     from events
+    left join init_reports
+        on events.event_id = init_reports.event_id
 
 ),
 
@@ -90,7 +102,7 @@ invoke_phase_init_reports as (
     inner join events_in_stream_context as next_start
         on init_report.next_boundary_event_id = next_start.event_id
     where init_report.event_type = 'init_report'
-        and regexp_matches(init_report.message, '\tPhase: invoke')
+        and init_report.init_phase = 'invoke'
         and next_start.event_type = 'start'
 
 ),
@@ -108,9 +120,9 @@ failures as (
         case
             when events.failure_kind = 'failed_init'
                 then 'Start-up failed ('
-                    || coalesce(nullif(regexp_extract(events.message, '\tPhase: (\w+)', 1), ''), 'unknown')
+                    || coalesce(events.init_phase, 'unknown')
                     || ' phase): '
-                    || coalesce(nullif(regexp_extract(events.message, '\tError Type: ([^\t\n]+)', 1), ''), 'no error type')
+                    || coalesce(events.init_error_type, 'no error type')
             when regexp_matches(events.message, '"errorMessage":"')
                 then coalesce(nullif(regexp_extract(events.message, '"errorType":"([^"]*)"', 1), '') || ': ', '')
                     || left(split_part(regexp_extract(events.message, '"errorMessage":"((?:[^"\\]|\\.)*)"', 1), '\n', 1), 200)
