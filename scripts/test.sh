@@ -3,7 +3,8 @@
 #   0. ruff: lint and format check of every Python file (ruff.toml);
 #   1. pytest: the loader, the generator, the acceptance figures on ../shared/data
 #      (skipped with a message where that folder is absent);
-#   2. dbt: unit tests, data tests and contracts, on generated logs;
+#   2. dbt: unit tests, data tests and contracts, on generated logs; then
+#      sqlfluff, the SQL lint (.sqlfluff), compiling through dbt against those marts;
 #   3. the reports: built from those marts and driven in headless chromium.
 # The Spark engine is installed too (Java 17, dbt-spark, pyspark), so pytest runs
 # tests/spark on a Spark standalone cluster it starts and stops (docs/spark.md).
@@ -34,6 +35,9 @@ export BALANCE_SYNC_DB="$work/generated.duckdb"
 .venv/bin/python scripts/load_logs.py --progress plain "$work/logs/balance-sync-logs"
 .venv/bin/dbt build --target-path "$work/target" --log-path "$work/logs-dbt"
 .venv/bin/dbt docs generate --target-path "$work/target" --log-path "$work/logs-dbt" --quiet
+
+echo "== sqlfluff: lint of the dbt project's SQL (.sqlfluff; fix with .venv/bin/sqlfluff fix models tests)"
+.venv/bin/sqlfluff lint models tests --processes 2
 
 if [ -x reports/scripts/test.sh ]; then
     echo "== reports: build and browser tests"

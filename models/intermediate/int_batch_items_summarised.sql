@@ -75,7 +75,7 @@ transaction_of_item as (
         source_file,
         request_id,
         batch_item_number,
-        arg_min({'transaction_id': transaction_id, 'user_id': user_id}, event_order_in_file)
+        arg_min({ 'transaction_id': transaction_id, 'user_id': user_id }, event_order_in_file)
             filter (where transaction_id is not null) as first_block,
     from transactions
     group by source_file, request_id, batch_item_number
@@ -120,7 +120,8 @@ items_with_subject as (
         items_with_failure.started_at,
         items_with_failure.event_count,
         items_with_failure.transaction_block_count,
-        transaction_of_item.first_block.transaction_id as transaction_id,
+        -- a struct field, named as a column
+        transaction_of_item.first_block.transaction_id as transaction_id,  -- noqa: AL09
         items_with_failure.has_published,
         items_with_failure.has_already_synced,
         items_with_failure.has_negative_balance_refusal,

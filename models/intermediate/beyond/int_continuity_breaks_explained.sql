@@ -86,7 +86,7 @@ evidence as (
             and abs(previous_old_balance - new_balance) <= half_minor_unit,
             false
         ) as chains_when_swapped_with_a_neighbour,
-        exists (
+        exists(
             select 1
             from rejected_stream_days
             where rejected_stream_days.stream_day
