@@ -19,7 +19,7 @@ Stages (each run as its own process, in a fresh DuckDB file):
                marts rebuilt (not timed); then the loader runs again over all
                the input (it skips the files it has, unread when their size and
                date match, and adds the missing ones) and dbt build runs again
-               (incremental models: docs/incremental.md): that re-run is timed and
+               (the incremental model: docs/design.md): that re-run is timed and
                compared with the full run. Works on any folder input.
 
 Peak memory is that of a stage's whole process tree: the largest resident set of any
