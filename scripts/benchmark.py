@@ -12,6 +12,13 @@ Stages (each run as its own process, in a fresh DuckDB file):
   reports      with --reports: `npm run sources` (Evidence runs the source queries on
                the marts) and `npm run build` (the static site) in reports/; this
                rewrites reports/build and reports/.evidence of this checkout
+  spark        with --engine spark (or both): the same data loaded into a lake with
+               scripts/load_lake.py (the reading in Spark tasks) and built with
+               `dbt build --target spark --full-refresh` on $SPARK_MASTER (default
+               local[2]; a standalone master from scripts/spark-cluster.sh start), as
+               scripts/spark-run.sh runs them (docs/spark.md). Peak memory counts the
+               driver's process tree: on a standalone cluster the executors run in the
+               workers' processes and are not counted
   incremental  with --incremental PERCENT: that share of the input files (a random,
                seeded sample, so they fall among existing users and days, like
                late and new exports; or with --new-files latest the latest by the
@@ -35,6 +42,7 @@ data test) is still timed, marked FAILED, and the script exits 1.
   .venv/bin/python scripts/benchmark.py                     # the real sample (../shared/data)
   .venv/bin/python scripts/benchmark.py --generate-mb 1000  # 1 GB of generated logs
   .venv/bin/python scripts/benchmark.py PATH                # your own logs
+  .venv/bin/python scripts/benchmark.py --engine both       # the sample on DuckDB, then on Spark
 """
 
 from __future__ import annotations
@@ -374,6 +382,13 @@ def main(argv: list[str] | None = None) -> int:
         "among old days, the hard case) or the latest by the day in their stream name "
         "(the daily case) (default: %(default)s)",
     )
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark", "both"),
+        default="duckdb",
+        help="which engine loads and builds: DuckDB (the default), Spark (scripts/setup.sh --spark first), "
+        "or both one after the other on the same data",
+    )
     parser.add_argument("--reports", action="store_true", help="also time the reports build")
     parser.add_argument("--keep", type=Path, help="keep the work folder here instead of a temporary one")
     arguments = parser.parse_args(argv)
@@ -432,6 +447,34 @@ def measure(arguments: argparse.Namespace, work: Path) -> int:
 
     floor, floor_peak = floor_seconds(files, env, work / "logs-floor.txt")
     stages.append(Stage("floor (zcat, all cores)", floor, floor_peak))
+    runs: dict[str, float] = {}
+    if arguments.engine in ("duckdb", "both"):
+        runs["load + dbt build (DuckDB)"] = measure_duckdb(arguments, paths, env, work, stages)
+    if arguments.engine in ("spark", "both"):
+        runs["lake load + dbt build (Spark)"] = measure_spark(paths, env, work, stages)
+
+    print(f"{'stage':<44} {'seconds':>8} {'MB/s':>8} {'x floor':>8} {'peak MB':>8}  notes")
+    for stage in stages:
+        size = megabytes if stage.megabytes is None else stage.megabytes
+        rate = size / stage.seconds if stage.seconds else 0.0
+        ratio = stage.seconds / floor if floor else float("nan")
+        print(f"{stage.name:<44} {stage.seconds:>8.2f} {rate:>8.1f} {ratio:>8.1f} {stage.peak_mb:>8.0f}  {stage.note}")
+    for name, seconds in runs.items():
+        print(
+            f"{name:<44} {seconds:>8.2f} {megabytes / seconds:>8.1f} {seconds / floor if floor else float('nan'):>8.1f}"
+        )
+    print(f"load average at end: {load_average()}")
+    failed = [stage.name for stage in stages if stage.failed]
+    if failed:
+        print(f"benchmark: {', '.join(failed)} failed: the figures above are of a failing run", file=sys.stderr)
+        return 1
+    return 0
+
+
+def measure_duckdb(
+    arguments: argparse.Namespace, paths: list[Path], env: dict[str, str], work: Path, stages: list[Stage]
+) -> float:
+    """The DuckDB stages: load, dbt parse, dbt build (and the reports, the re-run); returns load + build."""
     seconds, peak, _ = run_measured(
         [str(PYTHON), "scripts/load_logs.py", "--progress", "plain", *map(str, paths)], env, work / "logs-load.txt"
     )
@@ -460,24 +503,40 @@ def measure(arguments: argparse.Namespace, work: Path) -> int:
 
     if arguments.incremental:
         stages.extend(measure_incremental(arguments, paths, env, work, full_run))
+    return full_run
 
-    print(f"{'stage':<44} {'seconds':>8} {'MB/s':>8} {'x floor':>8} {'peak MB':>8}  notes")
-    for stage in stages:
-        size = megabytes if stage.megabytes is None else stage.megabytes
-        rate = size / stage.seconds if stage.seconds else 0.0
-        ratio = stage.seconds / floor if floor else float("nan")
-        print(f"{stage.name:<44} {stage.seconds:>8.2f} {rate:>8.1f} {ratio:>8.1f} {stage.peak_mb:>8.0f}  {stage.note}")
-    peak_pipeline = max(s.peak_mb for s in stages if s.name in ("load", "dbt build"))
-    print(
-        f"{'load + dbt build':<44} {full_run:>8.2f} {megabytes / full_run:>8.1f} "
-        f"{full_run / floor if floor else float('nan'):>8.1f} {peak_pipeline:>8.0f}"
+
+def measure_spark(paths: list[Path], env: dict[str, str], work: Path, stages: list[Stage]) -> float:
+    """The Spark stages as scripts/spark-run.sh runs them, in a lake of the work folder; returns their sum."""
+    lake = work / "lake"
+    shutil.rmtree(lake, ignore_errors=True)
+    spark_env = {**env, "BALANCE_SYNC_LAKE": str(lake), "BALANCE_SYNC_DB": str(lake / "balance_sync.duckdb")}
+    spark_env = {**spark_env, **spark_environment(spark_env)}
+    master = spark_env["SPARK_MASTER"]
+    seconds, peak, _ = run_measured(
+        [str(PYTHON), "scripts/load_lake.py", "--lake", str(lake), "--master", master, *map(str, paths)],
+        spark_env,
+        work / "logs-lake-load.txt",
     )
-    print(f"load average at end: {load_average()}")
-    failed = [stage.name for stage in stages if stage.failed]
-    if failed:
-        print(f"benchmark: {', '.join(failed)} failed: the figures above are of a failing run", file=sys.stderr)
-        return 1
-    return 0
+    stages.append(Stage(f"lake load (Spark, {master})", seconds, peak, "Spark session start-up included"))
+    build = dbt_build(
+        spark_env,
+        work,
+        "dbt build (Spark)",
+        ["--target", "spark", "--full-refresh", *PRODUCTION_BUILD_OPTIONS],
+    )
+    stages.append(build)
+    return seconds + build.seconds
+
+
+def spark_environment(env: dict[str, str]) -> dict[str, str]:
+    """What scripts/spark-env.sh exports (Java, SPARK_HOME, the master), read from a shell that sources it."""
+    names = ("JAVA_HOME", "SPARK_HOME", "PYSPARK_PYTHON", "PYSPARK_DRIVER_PYTHON", "SPARK_LOCAL_IP", "SPARK_MASTER")
+    script = "source scripts/spark-env.sh && " + " && ".join(f'printf "%s\\0" "${name}"' for name in names)
+    output = subprocess.run(
+        ["bash", "-c", script], cwd=REPO, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    return dict(zip(names, output.split("\0")[: len(names)], strict=True))
 
 
 if __name__ == "__main__":
