@@ -20,11 +20,19 @@ log_files as (
 
 ),
 
+-- the days of streams with a file whose lines no mart counts: rejected or
+-- retired, unless the same bytes are loaded under another name (a copy)
 rejected_stream_days as (
 
     select distinct {{ log_stream_day('source_file') }} as stream_day
     from log_files
-    where status = 'rejected'
+    where status in ('rejected', 'retired')
+        and not exists (
+            select 1
+            from log_files as loaded_files
+            where loaded_files.status = 'loaded'
+                and loaded_files.sha256 = log_files.sha256
+        )
 
 ),
 
