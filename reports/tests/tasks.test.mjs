@@ -1,7 +1,8 @@
 // The users' tasks, each done the way a person does it in the browser (at most three
 // steps on the page) and its answer checked against SQL on the marts:
 // trace a request, find a day's failures and their reason, one user's sync mismatches as
-// CSV, the money at stake in a currency, one currency's overdrafts in a month; and ids
+// CSV, the money at stake in a currency, one currency's overdrafts in a month, the data-quality
+// counts of events already known and cut blocks; and ids
 // with quotes, a semicolon and ../ that reach queries and links.
 // Run with: BALANCE_SYNC_DB=<db> npm test  (after `npm run sources && npm run build`).
 import { after, before, describe, test } from 'node:test';
@@ -228,6 +229,23 @@ describe('users\u2019 tasks in a headless browser', { skip: skip ?? false }, () 
 			assert.equal(Number(row.item_count), Number(want.n), want.issue_type);
 			assert.ok(Math.abs(Number(row.amount_at_stake || 0) - want.stake) < 1e-6, want.issue_type);
 		}
+		assert.deepEqual(problems, []);
+		await page.close();
+	});
+
+	test('data quality: events already known, retired files and cut blocks are counted as the marts count them', async () => {
+		const { page, problems } = await openPage(browser.context, `${site.base}/data-quality/`);
+		const [files] = await db.rows(
+			`select coalesce(sum(duplicate_event_count), 0)::bigint as known,
+			        count(*) filter (where status = 'retired') as retired,
+			        count(*) filter (where status = 'rejected') as rejected
+			 from marts.source_files`
+		);
+		const [blocks] = await db.rows(`select count(*) as n from marts.transactions where missing_fields is not null`);
+		assert.equal(await bigValue(page, 'Events already known (counted once)'), Number(files.known));
+		assert.equal(await bigValue(page, 'Retired'), Number(files.retired));
+		assert.equal(await bigValue(page, 'Rejected'), Number(files.rejected));
+		assert.equal(await bigValue(page, 'Blocks with missing fields'), Number(blocks.n));
 		assert.deepEqual(problems, []);
 		await page.close();
 	});

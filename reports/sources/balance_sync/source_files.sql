@@ -9,6 +9,7 @@ select
     size_bytes,
     line_count,
     event_count,
+    duplicate_event_count,
     transaction_count,
     status,
     error,
