@@ -74,8 +74,8 @@ def test_overlapping_exports_give_the_marts_of_one_export(tmp_path: Path) -> Non
     regzipped = _regzip_a_quarter(SAMPLE, inputs / "regzipped" / "balance-sync-logs-regzipped")
     assert regzipped
 
-    # each top folder given by its parent, so that source_file starts with the top folder
-    # (balance-sync-logs/..., balance-sync-logs-again/...) and the copies keep apart
+    # source_file starts with the name of the folder given (first/balance-sync-logs/...,
+    # again/balance-sync-logs-again/..., regzipped/...), so the copies keep apart
     once = tmp_path / "once.duckdb"
     _load(once, inputs / "first")
     _build(once, tmp_path / "once")
@@ -116,7 +116,7 @@ def test_overlapping_exports_give_the_marts_of_one_export(tmp_path: Path) -> Non
         copies = connection.execute("""
             select count(*), sum(event_count), sum(duplicate_event_count), sum(transaction_count)
             from overlapping.marts.source_files
-            where source_file like 'balance-sync-logs-regzipped/%' and status = 'loaded'
+            where source_file like 'regzipped/balance-sync-logs-regzipped/%' and status = 'loaded'
         """).fetchone()
         assert copies[0] == len(regzipped)
         assert copies[1] > 0 and copies[2] == copies[1] and copies[3] == 0
@@ -124,7 +124,7 @@ def test_overlapping_exports_give_the_marts_of_one_export(tmp_path: Path) -> Non
         assert (
             connection.execute("""
             select sum(duplicate_event_count) from overlapping.marts.source_files
-            where source_file like 'balance-sync-logs/%'
+            where source_file like 'first/balance-sync-logs/%'
         """).fetchone()[0]
             == 0
         )
