@@ -12,7 +12,7 @@
 -#}
 with
 
-all_events as not materialized (
+all_events as {{ cte_not_materialized() }} (
 
     -- only the columns used, and the text of the platform lines only. Read
     -- several times: `not materialized` lets each reader scan just its rows
@@ -25,12 +25,12 @@ all_events as not materialized (
         message_kind,
         level,
         request_id,
-        case when event_type in ('start', 'report', 'init_report') then message end as message,
+        case when event_type in ('start', 'report', 'init_report') then message end as message
     from {{ ref('int_log_events_current') }}
 
 ),
 
-events as not materialized (
+events as {{ cte_not_materialized() }} (
 
     select * from all_events
     where request_id is not null
@@ -49,7 +49,7 @@ lifecycle_events as (
             partition by source_file
             order by event_order_in_file
             rows between unbounded preceding and 1 preceding
-        ), 0) as starts_before,
+        ), 0) as starts_before
     from all_events
     where event_type in ('init_start', 'init_report', 'start')
 
@@ -61,7 +61,7 @@ inits_before_start as (
         source_file,
         starts_before,
         bool_or(event_type = 'init_start') as has_init_start,
-        bool_or(is_failed_init) as has_failed_init,
+        bool_or(is_failed_init) as has_failed_init
     from lifecycle_events
     where event_type <> 'start'
     group by source_file, starts_before
@@ -74,7 +74,7 @@ start_inits as (
         lifecycle_events.source_file,
         lifecycle_events.request_id,
         bool_or(coalesce(inits_before_start.has_init_start, false)) as follows_init_start,
-        bool_or(coalesce(inits_before_start.has_failed_init, false)) as has_failed_init,
+        bool_or(coalesce(inits_before_start.has_failed_init, false)) as has_failed_init
     from lifecycle_events
     left join inits_before_start
         on lifecycle_events.source_file = inits_before_start.source_file
@@ -90,7 +90,7 @@ starts as (
         source_file,
         request_id,
         min(logged_at) as started_at,
-        arg_min(regexp_extract(message, 'Version: (\S+)', 1), logged_at) as function_version,
+        {{ arg_min("regexp_extract(message, 'Version: (\\S+)', 1)", 'logged_at') }} as function_version
     from events
     where event_type = 'start'
     group by source_file, request_id
@@ -117,7 +117,7 @@ reports_parsed as (
         try_cast(regexp_extract(message, 'Memory Size: ([0-9]+) MB', 1) as bigint) as memory_size_mb,
         try_cast(regexp_extract(message, 'Max Memory Used: ([0-9]+) MB', 1) as bigint) as max_memory_used_mb,
         try_cast(regexp_extract(message, 'Init Duration: ([0-9.]+) ms', 1) as decimal(18, 3)) as init_duration_ms,
-        nullif(regexp_extract(message, 'Status: ([A-Za-z.]+)', 1), '') as report_status,
+        nullif(regexp_extract(message, 'Status: ([A-Za-z.]+)', 1), '') as report_status
     from events
     where event_type = 'report'
 
@@ -128,12 +128,12 @@ reports as (
     select
         source_file,
         request_id,
-        arg_max(duration_ms, logged_at) as duration_ms,
-        arg_max(billed_duration_ms, logged_at) as billed_duration_ms,
-        arg_max(memory_size_mb, logged_at) as memory_size_mb,
-        arg_max(max_memory_used_mb, logged_at) as max_memory_used_mb,
+        {{ arg_max('duration_ms', 'logged_at') }} as duration_ms,
+        {{ arg_max('billed_duration_ms', 'logged_at') }} as billed_duration_ms,
+        {{ arg_max('memory_size_mb', 'logged_at') }} as memory_size_mb,
+        {{ arg_max('max_memory_used_mb', 'logged_at') }} as max_memory_used_mb,
         max(init_duration_ms) as init_duration_ms,
-        arg_max(report_status, logged_at) as report_status,
+        {{ arg_max('report_status', 'logged_at') }} as report_status
     from reports_parsed
     group by source_file, request_id
 
@@ -147,7 +147,7 @@ application_counts as (
         count(*) filter (where message_kind = 'processing_message') as message_count,
         count(*) filter (where message_kind = 'transaction_block') as transaction_count,
         count(*) filter (where level = 'ERROR') as error_count,
-        count(*) filter (where event_type = 'application') as application_event_count,
+        count(*) filter (where event_type = 'application') as application_event_count
     from events
     group by source_file, request_id
 
@@ -172,7 +172,7 @@ final as (
         coalesce(application_counts.message_count, 0) as message_count,
         coalesce(application_counts.transaction_count, 0) as transaction_count,
         coalesce(application_counts.error_count, 0) as error_count,
-        coalesce(application_counts.application_event_count, 0) as application_event_count,
+        coalesce(application_counts.application_event_count, 0) as application_event_count
     from starts
     left join ends
         on starts.source_file = ends.source_file

@@ -61,7 +61,7 @@ final as (
         layout_version,
         missing_fields,
         wallet_id,
-        delivery_id,
+        delivery_id
     from transactions
     left join break_causes
         on transactions.event_id = break_causes.transaction_event_id
