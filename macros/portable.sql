@@ -104,3 +104,15 @@
 {% macro default__decimal_text(expression) -%}
     cast({{ expression }} as {{ dbt.type_string() }})
 {%- endmacro %}
+
+{#- The materialization of a mart that is a view of intermediate tables
+    (no second copy of their rows): a `view`; a `table` where the marts must
+    be files any reader opens (Spark's Parquet: a Spark view lives only in
+    its metastore). -#}
+{% macro mart_view_materialization() -%}
+    {{ return(adapter.dispatch('mart_view_materialization', 'balance_sync')()) }}
+{%- endmacro %}
+
+{% macro default__mart_view_materialization() -%}
+    {{ return('view') }}
+{%- endmacro %}

@@ -279,3 +279,7 @@
 {% macro spark__decimal_text(expression) -%}
     replace(format_number({{ expression }}, 12), ',', '')
 {%- endmacro %}
+
+{% macro spark__mart_view_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}
