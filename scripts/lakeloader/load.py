@@ -171,8 +171,14 @@ def load_lake(
         }
         settings = ReadSettings(options.limits, hold_bytes, GROUP_HELD_BYTES)
         loaded_at = datetime.now(UTC).replace(tzinfo=None)
+        # absolute paths: the executors open the files, from another working directory
         to_read = FilesToRead(
-            _listing([root.given for root in roots]), known, options, summary, tqdm(total=0, disable=True), warn
+            _listing([os.path.abspath(root.given) for root in roots]),
+            known,
+            options,
+            summary,
+            tqdm(total=0, disable=True),
+            warn,
         )
         own_session = spark is None
         try:
