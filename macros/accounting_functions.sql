@@ -4,17 +4,18 @@
     engine by adding a `<adapter>__` variant.
 -#}
 
-{#- Exact median of a column (an aggregate). -#}
-{% macro accounting_median(expression) -%}
-    {{ return(adapter.dispatch('accounting_median')(expression)) }}
+{#- Exact median of a column: an aggregate, or a window function over
+    `window` (a window name or specification). -#}
+{% macro accounting_median(expression, window=none) -%}
+    {{ return(adapter.dispatch('accounting_median')(expression, window)) }}
 {%- endmacro %}
 
-{% macro default__accounting_median(expression) -%}
-    percentile_cont(0.5) within group (order by {{ expression }})
+{% macro default__accounting_median(expression, window=none) -%}
+    percentile_cont(0.5) within group (order by {{ expression }}){{ ' over ' ~ window if window }}
 {%- endmacro %}
 
-{% macro duckdb__accounting_median(expression) -%}
-    median({{ expression }})
+{% macro duckdb__accounting_median(expression, window=none) -%}
+    median({{ expression }}){{ ' over ' ~ window if window }}
 {%- endmacro %}
 
 {#- Most frequent value of a column (an aggregate). -#}
@@ -34,7 +35,7 @@
     trailing zeros (420.000000000000 -> 420, 0.091000000000 -> 0.091), or
     'null'. Display only: no rule ever reads it back. -#}
 {% macro accounting_money_text(expression) -%}
-    coalesce(rtrim(rtrim(cast({{ expression }} as {{ dbt.type_string() }}), '0'), '.'), 'null')
+    coalesce({{ trim_trailing(trim_trailing(decimal_text(expression), "'0'"), "'.'") }}, 'null')
 {%- endmacro %}
 
 {#- The tolerance of every balance rule (doc block half_minor_unit): half
@@ -70,7 +71,7 @@
         coalesce(sum(signed_net_amount) filter (where not is_refused), 0) as balance_effect,
         count(*) filter (where is_refused) as refused_transaction_count,
         coalesce(sum(net_amount) filter (where is_refused), 0) as refused_net_amount,
-        count(*) filter (where is_type_inferred) as inferred_type_count,
+        count(*) filter (where is_type_inferred) as inferred_type_count
 {%- endmacro %}
 
 {#- money x rate (a decimal with few places, e.g. a VAT rate to 4 places) as
@@ -83,7 +84,7 @@
     money range. -#}
 {% macro accounting_money_times_rate(money, rate) -%}
     (
-        cast(cast(trunc({{ money }}) as decimal(38, 0)) * {{ rate }} as {{ money_type() }})
-        + cast(({{ money }} - trunc({{ money }})) * {{ rate }} as {{ money_type() }})
+        cast(cast({{ decimal_trunc(money) }} as decimal(38, 0)) * {{ rate }} as {{ money_type() }})
+        + cast(({{ money }} - {{ decimal_trunc(money) }}) * {{ rate }} as {{ money_type() }})
     )
 {%- endmacro %}

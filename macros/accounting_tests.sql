@@ -30,7 +30,7 @@
             ) as previous_row_closing,
             row_number() over (
                 partition by {{ partition_by | join(', ') }} order by {{ order_by }}
-            ) as row_in_partition,
+            ) as row_in_partition
         from {{ model }}
     )
     select *

@@ -44,8 +44,10 @@ def create_views(database: str, lake: Path) -> int:
         for (schema, table), folder in tables.items():
             files = str(folder / "**" / "*.parquet").replace("'", "''")
             connection.execute(f'create schema if not exists "{schema}"')
-            connection.execute(f"create or replace view \"{schema}\".\"{table}\" as "
-                               f"select * from read_parquet('{files}', hive_partitioning = false)")
+            connection.execute(
+                f'create or replace view "{schema}"."{table}" as '
+                f"select * from read_parquet('{files}', hive_partitioning = false)"
+            )
     return len(tables)
 
 

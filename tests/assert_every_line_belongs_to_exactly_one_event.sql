@@ -31,7 +31,7 @@ events_in_their_file as (
     select
         events.*,
         files.line_count as file_line_count,
-        following.line_number as next_line_number,
+        following.line_number as next_line_number
     from events
     inner join files on events.source_file = files.source_file
     left join events as following
@@ -42,9 +42,9 @@ events_in_their_file as (
 
 broken_events as (
 
-    select source_file, 'lines ' || cast(line_number as varchar) || '..' || cast(last_line_number as varchar) || ': ' || case
+    select source_file, 'lines ' || cast(line_number as {{ dbt.type_string() }}) || '..' || cast(last_line_number as {{ dbt.type_string() }}) || ': ' || case
             when (line_count is null or line_count <> last_line_number - line_number + 1) or line_count < 1
-                then 'line_count ' || coalesce(cast(line_count as varchar), 'null') || ' disagrees with the range'
+                then 'line_count ' || coalesce(cast(line_count as {{ dbt.type_string() }}), 'null') || ' disagrees with the range'
             when last_line_number > file_line_count then 'past the last line of the file'
             else 'no event starts on the next line (a gap)'
         end as problem
@@ -58,9 +58,9 @@ broken_events as (
 
 broken_files as (
 
-    select files.source_file, 'events start at line ' || cast(coalesce(min(events.line_number), 0) as varchar)
-        || ' and hold ' || cast(coalesce(sum(events.line_count), 0) as varchar) || ' lines'
-        || ' of ' || cast(files.line_count as varchar) as problem
+    select files.source_file, 'events start at line ' || cast(coalesce(min(events.line_number), 0) as {{ dbt.type_string() }})
+        || ' and hold ' || cast(coalesce(sum(events.line_count), 0) as {{ dbt.type_string() }}) || ' lines'
+        || ' of ' || cast(files.line_count as {{ dbt.type_string() }}) as problem
     from files
     left join events on files.source_file = events.source_file
     group by files.source_file, files.line_count

@@ -19,7 +19,7 @@ select
     transactions.transaction_event_id,
     transactions.currency,
     transactions.half_minor_unit,
-    currencies.minor_unit,
+    currencies.minor_unit
 from transactions
 left join currencies
     on transactions.currency = currencies.currency_code

@@ -18,7 +18,7 @@ from_transactions as (
         coalesce(sum(net_amount) filter (where transaction_type = 'CREDIT'), 0) as credit_total,
         coalesce(sum(net_amount) filter (where transaction_type = 'DEBIT'), 0) as debit_total,
         count(*) filter (where is_continuity_break) as continuity_break_count,
-        count(*) filter (where is_arithmetic_mismatch) as arithmetic_mismatch_count,
+        count(*) filter (where is_arithmetic_mismatch) as arithmetic_mismatch_count
     from {{ ref('transactions') }}
     group by user_id, currency
 

@@ -148,20 +148,21 @@
     {%- endfor %})
 {%- endmacro %}
 
-{#- Every column of the relation but `columns` (after `select *`). -#}
-{% macro star_except(columns) -%}
-    {{ return(adapter.dispatch('star_except', 'balance_sync')(columns)) }}
+{#- Every column of the relation (or of `relation`, a name in the from
+    clause) but `columns`. -#}
+{% macro star_except(columns, relation=none) -%}
+    {{ return(adapter.dispatch('star_except', 'balance_sync')(columns, relation)) }}
 {%- endmacro %}
 
-{% macro default__star_except(columns) -%}
-    * exclude ({{ columns | join(', ') }})
+{% macro default__star_except(columns, relation=none) -%}
+    {{ relation ~ '.' if relation }}* exclude ({{ columns | join(', ') }})
 {%- endmacro %}
 
-{% macro spark__star_except(columns) -%}
-    * except ({{ columns | join(', ') }})
+{% macro spark__star_except(columns, relation=none) -%}
+    {{ relation ~ '.' if relation }}* except ({{ columns | join(', ') }})
 {%- endmacro %}
 
-{#- last_value over a window, skipping nulls. -#}
+{#- last_value and first_value over a window, skipping nulls. -#}
 {% macro last_value_ignore_nulls(expression) -%}
     {{ return(adapter.dispatch('last_value_ignore_nulls', 'balance_sync')(expression)) }}
 {%- endmacro %}
@@ -172,6 +173,48 @@
 
 {% macro spark__last_value_ignore_nulls(expression) -%}
     last_value({{ expression }}, true)
+{%- endmacro %}
+
+{% macro first_value_ignore_nulls(expression) -%}
+    {{ return(adapter.dispatch('first_value_ignore_nulls', 'balance_sync')(expression)) }}
+{%- endmacro %}
+
+{% macro default__first_value_ignore_nulls(expression) -%}
+    first_value({{ expression }} ignore nulls)
+{%- endmacro %}
+
+{% macro spark__first_value_ignore_nulls(expression) -%}
+    first_value({{ expression }}, true)
+{%- endmacro %}
+
+{#- min_by and max_by keep a null value and skip a null ordering: a null
+    value's ordering is made null, as DuckDB's arg_min and arg_max skip it. -#}
+{% macro spark__arg_min(value, ordering) -%}
+    min_by({{ value }}, case when {{ value }} is not null then {{ ordering }} end)
+{%- endmacro %}
+
+{% macro spark__arg_max(value, ordering) -%}
+    max_by({{ value }}, case when {{ value }} is not null then {{ ordering }} end)
+{%- endmacro %}
+
+{% macro spark__row_value(expressions) -%}
+    struct({{ expressions | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__struct_of(columns) -%}
+    named_struct({% for column in columns %}'{{ column }}', {{ column }}{{ ", " if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{#- The exact median as money (decimal): the middle of the sorted values,
+    or the mean of the two middle ones (Spark's median and percentile_cont
+    return a double). An aggregate, or a window function over `window`. -#}
+{% macro spark__accounting_median(expression, window=none) -%}
+    {%- set values = 'array_sort(collect_list(' ~ expression ~ ')' ~ (' over ' ~ window if window else '') ~ ')' -%}
+    case when size({{ values }}) > 0 then
+        cast((element_at({{ values }}, cast((size({{ values }}) + 1) div 2 as int))
+            + element_at({{ values }}, cast(size({{ values }}) div 2 + 1 as int))) * 0.5
+        as {{ money_type() }})
+    end
 {%- endmacro %}
 
 {#- One capture group of a regular expression, `.` matching a line feed too. -#}
@@ -185,4 +228,58 @@
 
 {% macro spark__regexp_extract_dot_all(text, pattern, group) -%}
     regexp_extract({{ text }}, '(?s){{ pattern }}', {{ group }})
+{%- endmacro %}
+
+{#- Plain Parquet tables have no row-level delete: the model is built whole. -#}
+{% macro spark__incremental_by_file_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}
+
+{#- The project's own dialect macros whose DuckDB form Spark reads as it is
+    (with the session functions of prepare_engine): the same text. -#}
+{% macro spark__json_is_valid(text_expression) -%}
+    {{ duckdb__json_is_valid(text_expression) }}
+{%- endmacro %}
+
+{% macro spark__log_stream_day(source_file) -%}
+    {{ duckdb__log_stream_day(source_file) }}
+{%- endmacro %}
+
+{#- get_json_object reads a quoted key as `['key']`, not as `."key"`. -#}
+{% macro spark__json_text(json_expression, path_expression) -%}
+    get_json_object({{ json_expression }},
+        regexp_replace({{ path_expression }}, '\."([^"]*)"', concat('[', chr(39), '$1', chr(39), ']')))
+{%- endmacro %}
+
+{% macro spark__epoch_milliseconds_to_timestamp(milliseconds) -%}
+    timestamp_millis(cast({{ milliseconds }} as bigint))
+{%- endmacro %}
+
+{#- dbt's cast (contracts cast null to each column's declared type): Spark's
+    name of the declared `varchar` (a varchar needs a length on Spark). -#}
+{% macro spark__cast(field, type) -%}
+    cast({{ field }} as {{ 'string' if type | lower == 'varchar' else type }})
+{%- endmacro %}
+
+{% macro spark__cte_not_materialized() -%}
+{%- endmacro %}
+
+{#- Spark's trunc truncates dates. -#}
+{% macro spark__decimal_trunc(expression) -%}
+    case when {{ expression }} < 0 then ceil({{ expression }}) else floor({{ expression }}) end
+{%- endmacro %}
+
+{#- Spark's two-argument rtrim takes the characters first. -#}
+{% macro spark__trim_trailing(text, characters) -%}
+    trim(trailing {{ characters }} from {{ text }})
+{%- endmacro %}
+
+{#- Spark's cast of a decimal to text writes an exponent below 10^-6 (0E-12);
+    format_number writes every digit, grouped by commas (money: 12 places). -#}
+{% macro spark__decimal_text(expression) -%}
+    replace(format_number({{ expression }}, 12), ',', '')
+{%- endmacro %}
+
+{% macro spark__mart_view_materialization() -%}
+    {{ return('table') }}
 {%- endmacro %}

@@ -26,7 +26,7 @@
     {%- set tables = {
         'log_events': 'source_file string, event_number_in_file bigint, line_number bigint,
             last_line_number bigint, line_count bigint, event_text string',
-        'log_files': 'source_file string, sha256 string, size_bytes bigint, line_count bigint,
+        'log_files': 'source_file string, location string, sha256 string, size_bytes bigint, line_count bigint,
             loaded_at timestamp_ntz, status string, error string, has_invalid_utf8 boolean, mtime_ns bigint,
             zip_crc32 bigint, zip_date_time string, events_file string',
     } -%}

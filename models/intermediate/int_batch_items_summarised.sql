@@ -16,7 +16,7 @@ request_events as (
         logged_at,
         event_type,
         message_kind,
-        level,
+        level
     from {{ ref('int_log_events_current') }}
     where request_id is not null
 
@@ -25,7 +25,7 @@ request_events as (
 failed_reports as (
 
     -- REPORT lines of an invocation that ended in a timeout or runtime error
-    select distinct source_file, request_id, batch_item_number,
+    select distinct source_file, request_id, batch_item_number
     from {{ ref('int_log_events_current') }}
     where event_type = 'report' and request_id is not null
         and regexp_matches(message, '\tStatus: (?:timeout|error)')
@@ -61,7 +61,7 @@ items_aggregated as (
         -- an ERROR other than a sync mismatch (or a failed REPORT, below)
         coalesce(bool_or(level = 'ERROR' and message_kind <> 'sync_mismatch'), false) as has_logged_error,
         bool_or(message_kind = 'skipped_create_subscription') as has_skipped_create_subscription,
-        bool_or(message_kind = 'skipped_update_payment_balance_false') as has_skipped_update_payment_balance_false,
+        bool_or(message_kind = 'skipped_update_payment_balance_false') as has_skipped_update_payment_balance_false
     from request_events
     group by source_file, request_id, batch_item_number
 
@@ -75,8 +75,8 @@ transaction_of_item as (
         source_file,
         request_id,
         batch_item_number,
-        arg_min({ 'transaction_id': transaction_id, 'user_id': user_id }, event_order_in_file)
-            filter (where transaction_id is not null) as first_block,
+        {{ arg_min(struct_of(['transaction_id', 'user_id']), 'event_order_in_file') }}
+            filter (where transaction_id is not null) as first_block
     from transactions
     group by source_file, request_id, batch_item_number
 
@@ -87,8 +87,8 @@ items_with_failure as (
     -- an ERROR other than a sync mismatch, or the invocation ending in this
     -- item with a timeout or runtime error (REPORT ... Status: ...)
     select
-        items_aggregated.* exclude (has_logged_error),
-        items_aggregated.has_logged_error or failed_reports.batch_item_number is not null as has_error,
+        {{ star_except(['has_logged_error'], 'items_aggregated') }},
+        items_aggregated.has_logged_error or failed_reports.batch_item_number is not null as has_error
     from items_aggregated
     left join failed_reports
         on items_aggregated.source_file = failed_reports.source_file
@@ -103,8 +103,8 @@ refused_transaction_of_item as (
         source_file,
         request_id,
         batch_item_number,
-        arg_min(transaction_id, line_number) as refused_transaction_id,
-        arg_min(user_id, line_number) as refused_user_id,
+        {{ arg_min('transaction_id', 'line_number') }} as refused_transaction_id,
+        {{ arg_min('user_id', 'line_number') }} as refused_user_id
     from refusals
     group by source_file, request_id, batch_item_number
 
@@ -120,7 +120,7 @@ items_with_subject as (
         items_with_failure.started_at,
         items_with_failure.event_count,
         items_with_failure.transaction_block_count,
-        -- a struct field, named as a column
+        -- named explicitly: engines name a struct field by different rules
         transaction_of_item.first_block.transaction_id as transaction_id,  -- noqa: AL09
         items_with_failure.has_published,
         items_with_failure.has_already_synced,
@@ -140,7 +140,7 @@ items_with_subject as (
             when items_with_failure.has_published then 'published'
             when items_with_failure.has_error then 'failed'
             else 'unknown'
-        end as outcome,
+        end as outcome
     from items_with_failure
     left join transaction_of_item
         on items_with_failure.source_file = transaction_of_item.source_file

@@ -29,7 +29,7 @@ events as (
         request_id,
         level,
         message_kind,
-        message,
+        message
     from {{ ref('int_log_events_current') }}
     where event_number_in_file > 0
 
@@ -52,7 +52,7 @@ events_with_failure_kind as (
         case
             when init_reports.is_failed_init then 'failed_init'
             when request_id is null and level in ('ERROR', 'FATAL') then 'error_without_request'
-        end as failure_kind,
+        end as failure_kind
     from events
     left join init_reports
         on events.event_id = init_reports.event_id
@@ -70,13 +70,13 @@ events_in_stream_context as (
     select
         events_with_failure_kind.*,
         -- the invocation whose START is the latest at or before this event, unless its END came since
-        last_value(case when event_type = 'start' then request_id end ignore nulls) over stream_so_far
+        {{ last_value_ignore_nulls("case when event_type = 'start' then request_id end") }} over stream_so_far
             as open_request_id,
-        last_value(case when event_type in ('start', 'end') then event_type end ignore nulls) over stream_so_far
+        {{ last_value_ignore_nulls("case when event_type in ('start', 'end') then event_type end") }} over stream_so_far
             as last_boundary,
         -- the next boundary of a start-up sequence after this event
-        first_value(case when event_type in ('start', 'init_report', 'init_start') then event_id end ignore nulls)
-            over stream_after as next_boundary_event_id,
+        {{ first_value_ignore_nulls("case when event_type in ('start', 'init_report', 'init_start') then event_id end") }}
+            over stream_after as next_boundary_event_id
     from events_with_failure_kind
     -- only the files that hold a failure need their stream read in order
     semi join files_with_failures using (source_file)
@@ -97,7 +97,7 @@ invoke_phase_init_reports as (
     -- an init re-run for an invocation: the START that follows the INIT_REPORT
     select
         init_report.event_id as init_report_event_id,
-        next_start.request_id as invoked_request_id,
+        next_start.request_id as invoked_request_id
     from events_in_stream_context as init_report
     inner join events_in_stream_context as next_start
         on init_report.next_boundary_event_id = next_start.event_id
@@ -131,7 +131,7 @@ failures as (
                     then ' (' || left(split_part(events.message, '\n', 2), 60) || ')' else '' end
         end as failure_reason,
         case when events.last_boundary = 'start' then events.open_request_id end as enclosing_request_id,
-        events.next_boundary_event_id,
+        events.next_boundary_event_id
     from events_in_stream_context as events
     where events.failure_kind is not null
 
@@ -157,7 +157,7 @@ failures_attributed as (
             when failures.enclosing_request_id is not null then 'inside_invocation'
             when coalesce(own_report.invoked_request_id, following_report.invoked_request_id) is not null
                 then 'init_for_invocation'
-        end as request_attribution,
+        end as request_attribution
     from failures
     -- the INIT_REPORT itself
     left join invoke_phase_init_reports as own_report

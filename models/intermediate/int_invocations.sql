@@ -40,7 +40,7 @@ lifecycle_events as (
             partition by source_file
             order by event_order_in_file
             rows between unbounded preceding and 1 preceding
-        ), 0) as starts_before,
+        ), 0) as starts_before
     from platform_events
     where event_type in ('init_start', 'init_report', 'start')
 
@@ -52,7 +52,7 @@ inits_before_start as (
         source_file,
         starts_before,
         bool_or(event_type = 'init_start') as has_init_start,
-        bool_or(is_failed_init) as has_failed_init,
+        bool_or(is_failed_init) as has_failed_init
     from lifecycle_events
     where event_type <> 'start'
     group by source_file, starts_before
@@ -65,7 +65,7 @@ start_inits as (
         lifecycle_events.source_file,
         lifecycle_events.request_id,
         bool_or(coalesce(inits_before_start.has_init_start, false)) as follows_init_start,
-        bool_or(coalesce(inits_before_start.has_failed_init, false)) as has_failed_init,
+        bool_or(coalesce(inits_before_start.has_failed_init, false)) as has_failed_init
     from lifecycle_events
     left join inits_before_start
         on lifecycle_events.source_file = inits_before_start.source_file
@@ -81,7 +81,7 @@ starts as (
         source_file,
         request_id,
         min(logged_at) as started_at,
-        arg_min(function_version, logged_at) as function_version,
+        {{ arg_min('function_version', 'logged_at') }} as function_version
     from platform_events
     where event_type = 'start'
         and request_id is not null
@@ -104,12 +104,12 @@ reports as (
     select
         source_file,
         request_id,
-        arg_max(duration_ms, logged_at) as duration_ms,
-        arg_max(billed_duration_ms, logged_at) as billed_duration_ms,
-        arg_max(memory_size_mb, logged_at) as memory_size_mb,
-        arg_max(max_memory_used_mb, logged_at) as max_memory_used_mb,
+        {{ arg_max('duration_ms', 'logged_at') }} as duration_ms,
+        {{ arg_max('billed_duration_ms', 'logged_at') }} as billed_duration_ms,
+        {{ arg_max('memory_size_mb', 'logged_at') }} as memory_size_mb,
+        {{ arg_max('max_memory_used_mb', 'logged_at') }} as max_memory_used_mb,
         max(init_duration_ms) as init_duration_ms,
-        arg_max(status, logged_at) as report_status,
+        {{ arg_max('status', 'logged_at') }} as report_status
     from platform_events
     where event_type = 'report'
         and request_id is not null
@@ -125,7 +125,7 @@ application_counts as (
         count(*) filter (where message_kind = 'processing_message') as message_count,
         count(*) filter (where message_kind = 'transaction_block') as transaction_count,
         count(*) filter (where level = 'ERROR') as error_count,
-        count(*) as application_event_count,
+        count(*) as application_event_count
     from application_events
     group by source_file, request_id
 
@@ -150,7 +150,7 @@ final as (
         coalesce(application_counts.message_count, 0) as message_count,
         coalesce(application_counts.transaction_count, 0) as transaction_count,
         coalesce(application_counts.error_count, 0) as error_count,
-        coalesce(application_counts.application_event_count, 0) as application_event_count,
+        coalesce(application_counts.application_event_count, 0) as application_event_count
     from starts
     left join ends
         on starts.source_file = ends.source_file

@@ -10,10 +10,10 @@
     file versions it has no rows of; readers read int_log_events_current.
 -#}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_by_file_materialization(),
     incremental_strategy='delete+insert',
     unique_key='source_file',
-    on_schema_change='fail',
+    on_schema_change='fail'
 ) }}
 
 with
@@ -116,7 +116,7 @@ events_with_message as (
                 '(?i)\b(fatal|error|warn|warning|info|debug|trace)\b',
                 1
             )), 'WARNING', 'WARN'), '')
-        end as level,
+        end as level
     from events_typed
 
 ),
@@ -125,7 +125,7 @@ events_with_kind as (
 
     select
         *,
-        {{ message_kind('event_type', 'message') }} as message_kind,
+        {{ message_kind('event_type', 'message') }} as message_kind
     from events_with_message
 
 ),
@@ -146,17 +146,18 @@ events_ordered as (
 
     select
         *,
-        row_number() over (
+        -- bigint on every engine (Spark's row_number is an int)
+        cast(row_number() over (
             partition by source_file
             order by logged_at nulls first, line_number
-        ) as event_order_in_file,
+        ) as bigint) as event_order_in_file,
         -- identity of the event (doc block event_identity): its stream, its
         -- text (timestamp included) and its occurrence among identical texts
         -- in the file
-        row_number() over (
+        cast(row_number() over (
             partition by source_file, text_hash
             order by line_number
-        ) as occurrence_in_file,
+        ) as bigint) as occurrence_in_file
     from events_with_message_id
 
 ),

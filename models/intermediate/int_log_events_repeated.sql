@@ -45,7 +45,6 @@ copies_ranked as (
     window identity_in_load_order as (
         partition by loaded_events.log_stream, loaded_events.text_hash, loaded_events.occurrence_in_file
         order by loaded_events.file_loaded_at, loaded_events.source_file
-        rows between unbounded preceding and unbounded following
     )
 
 )

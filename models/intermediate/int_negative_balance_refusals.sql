@@ -21,7 +21,7 @@ fields_extracted as (
         {{ inspect_text(inspect_raw_value('message', 'transactionId')) }} as transaction_id,
         {{ inspect_text(inspect_raw_value('message', 'userId')) }} as user_id,
         {{ inspect_money(inspect_raw_value('message', 'currentBalance')) }} as current_balance,
-        {{ inspect_money(inspect_raw_value('message', 'newBalance')) }} as new_balance,
+        {{ inspect_money(inspect_raw_value('message', 'newBalance')) }} as new_balance
     from refusal_events
 
 )

@@ -21,13 +21,13 @@ overdraft_blocks as (
 
     select
         transaction_id,
-        arg_min(user_id, logged_at) as user_id,
-        arg_min(currency, logged_at) as currency,
-        arg_min(action, logged_at) as action,
+        {{ arg_min('user_id', 'logged_at') }} as user_id,
+        {{ arg_min('currency', 'logged_at') }} as currency,
+        {{ arg_min('action', 'logged_at') }} as action,
         min(logged_at) as logged_at,
-        arg_min(old_balance, logged_at) as old_balance,
-        arg_min(new_balance, logged_at) as new_balance,
-        arg_min(request_id, logged_at) as request_id,
+        {{ arg_min('old_balance', 'logged_at') }} as old_balance,
+        {{ arg_min('new_balance', 'logged_at') }} as new_balance,
+        {{ arg_min('request_id', 'logged_at') }} as request_id
     from transactions
     where is_overdraft
     group by transaction_id
@@ -38,12 +38,12 @@ refusals_per_transaction as (
 
     select
         transaction_id,
-        arg_min(user_id, logged_at) as user_id,
+        {{ arg_min('user_id', 'logged_at') }} as user_id,
         min(logged_at) as refused_at,
-        arg_min(current_balance, logged_at) as current_balance,
-        arg_min(new_balance, logged_at) as new_balance,
-        arg_min(request_id, logged_at) as request_id,
-        count(*) as refusal_count,
+        {{ arg_min('current_balance', 'logged_at') }} as current_balance,
+        {{ arg_min('new_balance', 'logged_at') }} as new_balance,
+        {{ arg_min('request_id', 'logged_at') }} as request_id,
+        count(*) as refusal_count
     from refusals
     where transaction_id is not null
     group by transaction_id
@@ -80,7 +80,7 @@ combined as (
         overdraft_blocks.action,
         overdraft_blocks.transaction_id is not null as has_transaction_block,
         coalesce(refusals_per_transaction.refusal_count, 0) as refusal_count,
-        coalesce(overdraft_blocks.request_id, refusals_per_transaction.request_id) as request_id,
+        coalesce(overdraft_blocks.request_id, refusals_per_transaction.request_id) as request_id
     from overdraft_blocks
     full outer join refusals_per_transaction
         on overdraft_blocks.transaction_id = refusals_per_transaction.transaction_id
@@ -104,7 +104,7 @@ final as (
         action,
         has_transaction_block,
         refusal_count,
-        request_id,
+        request_id
     from combined
 
 )

@@ -31,7 +31,7 @@ candidate_blocks as (
                 case when transactions.event_order_in_file <= sync_mismatches.event_order_in_file then 0 else 1 end,
                 case when transactions.event_order_in_file <= sync_mismatches.event_order_in_file
                     then -transactions.event_order_in_file else transactions.event_order_in_file end
-        ) as block_preference,
+        ) as block_preference
     from sync_mismatches
     inner join transactions
         on sync_mismatches.source_file = transactions.source_file
@@ -47,7 +47,7 @@ linked as (
         candidate_blocks.transaction_event_id,
         candidate_blocks.transaction_id,
         candidate_blocks.currency,
-        sync_mismatches.subscription_balance - sync_mismatches.payment_balance as difference,
+        sync_mismatches.subscription_balance - sync_mismatches.payment_balance as difference
     from sync_mismatches
     left join candidate_blocks
         on sync_mismatches.event_id = candidate_blocks.event_id

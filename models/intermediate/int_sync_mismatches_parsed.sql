@@ -19,7 +19,7 @@ fields_extracted as (
         {{ event_context_columns() }}
         {{ inspect_text(inspect_raw_value('message', 'userId')) }} as user_id,
         {{ inspect_money(inspect_raw_value('message', 'subscriptionBalance')) }} as subscription_balance,
-        {{ inspect_money(inspect_raw_value('message', 'paymentBalance')) }} as payment_balance,
+        {{ inspect_money(inspect_raw_value('message', 'paymentBalance')) }} as payment_balance
     from sync_mismatch_events
 
 )

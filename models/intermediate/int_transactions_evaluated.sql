@@ -67,7 +67,7 @@ with_tolerance as (
         currencies.minor_unit as currency_minor_unit,
         {{ half_minor_unit('currencies.minor_unit') }} as half_minor_unit,
         transactions.amount - transactions.vat as net_amount,
-        coalesce(transactions.logged_transaction_type in ('CREDIT', 'DEBIT'), false) as has_logged_type,
+        coalesce(transactions.logged_transaction_type in ('CREDIT', 'DEBIT'), false) as has_logged_type
     from transactions
     left join currencies
         on transactions.currency = currencies.currency_code
@@ -83,7 +83,7 @@ typed as (
             when new_balance >= old_balance then 'CREDIT'
             when new_balance < old_balance then 'DEBIT'
         end as transaction_type,
-        not has_logged_type as is_type_inferred,
+        not has_logged_type as is_type_inferred
     from with_tolerance
 
 ),
@@ -92,7 +92,7 @@ expected_computed as (
 
     select
         *,
-        case transaction_type when 'CREDIT' then 1 when 'DEBIT' then -1 end as balance_sign,
+        case transaction_type when 'CREDIT' then 1 when 'DEBIT' then -1 end as balance_sign
     from typed
 
 ),
@@ -112,7 +112,7 @@ expected_chosen as (
             when abs(new_balance - (old_balance - balance_sign * amount)) <= half_minor_unit
                 then old_balance - balance_sign * amount
             else old_balance + balance_sign * net_amount
-        end as expected_new_balance,
+        end as expected_new_balance
     from expected_computed
 
 ),
@@ -122,7 +122,7 @@ arithmetic_checked as (
     select
         *,
         new_balance - expected_new_balance as balance_difference,
-        abs(new_balance - expected_new_balance) > half_minor_unit as is_arithmetic_mismatch,
+        abs(new_balance - expected_new_balance) > half_minor_unit as is_arithmetic_mismatch
     from expected_chosen
 
 ),
@@ -131,7 +131,7 @@ with_previous as (
 
     select
         arithmetic_checked.*,
-        lag(arithmetic_checked.new_balance) over user_history as previous_new_balance,
+        lag(arithmetic_checked.new_balance) over user_history as previous_new_balance
     from arithmetic_checked
     window user_history as (
         partition by arithmetic_checked.user_id, arithmetic_checked.currency
@@ -145,7 +145,7 @@ continuity_checked as (
     select
         *,
         old_balance - previous_new_balance as continuity_gap,
-        coalesce(abs(old_balance - previous_new_balance) > half_minor_unit, false) as is_continuity_break,
+        coalesce(abs(old_balance - previous_new_balance) > half_minor_unit, false) as is_continuity_break
     from with_previous
 
 ),
@@ -162,7 +162,7 @@ outcome_assigned as (
             else coalesce(batch_items.outcome, 'unknown')
         end as outcome,
         coalesce(sync_mismatch_counts.sync_mismatch_count, 0) as sync_mismatch_count,
-        coalesce(sync_mismatch_counts.sync_mismatch_count, 0) > 0 as has_sync_mismatch,
+        coalesce(sync_mismatch_counts.sync_mismatch_count, 0) > 0 as has_sync_mismatch
     from continuity_checked
     left join refused_transaction_ids
         on continuity_checked.transaction_id = refused_transaction_ids.transaction_id

@@ -18,11 +18,11 @@ failures_in_context as (
     select
         *,
         -- a crash loop: this file logged at least 3 failed start-ups within 10 minutes of this line
-        count(*) filter (where failure_kind = 'failed_init') over (
+        count(case when failure_kind = 'failed_init' then 1 end) over (
             partition by source_file
             order by logged_at
             range between interval 10 minutes preceding and interval 10 minutes following
-        ) >= 3 as is_in_crash_loop,
+        ) >= 3 as is_in_crash_loop
     from failures
 
 ),
@@ -42,7 +42,7 @@ final as (
         event_type,
         message_kind,
         source_file,
-        line_number,
+        line_number
     from failures_in_context
 
 )

@@ -48,7 +48,7 @@ events_with_own_subject as (
         events.*,
         coalesce(transactions.user_id, refusals.user_id, sync_mismatches.user_id) as own_user_id,
         coalesce(transactions.transaction_id, refusals.transaction_id, sync_mismatches.transaction_id)
-            as own_transaction_id,
+            as own_transaction_id
     from events
     left join transactions
         on events.event_id = transactions.event_id
@@ -65,7 +65,7 @@ events_in_context as (
         events_with_own_subject.*,
         coalesce(events_with_own_subject.own_user_id, batch_items.subject_user_id) as user_id,
         coalesce(events_with_own_subject.own_transaction_id, batch_items.subject_transaction_id) as transaction_id,
-        case when batch_items.subject_transaction_id is not null then batch_items.outcome end as outcome,
+        case when batch_items.subject_transaction_id is not null then batch_items.outcome end as outcome
     from events_with_own_subject
     left join batch_items
         on events_with_own_subject.source_file = batch_items.source_file
@@ -94,7 +94,7 @@ final as (
         events_in_context.transaction_id,
         overdraft_transaction_ids.transaction_id is not null as is_overdraft,
         events_in_context.outcome,
-        {{ redact_personal_data('events_in_context.message', 'events_in_context.message_kind') }} as message,
+        {{ redact_personal_data('events_in_context.message', 'events_in_context.message_kind') }} as message
     from events_in_context
     left join overdraft_transaction_ids
         on events_in_context.transaction_id = overdraft_transaction_ids.transaction_id

@@ -27,7 +27,7 @@ event_counts as (
         count(*) filter (where message_kind = 'other') as other_event_count,
         sum(line_count) as event_line_count,
         min(logged_at) as first_logged_at,
-        max(logged_at) as last_logged_at,
+        max(logged_at) as last_logged_at
     from events
     group by source_file
 
@@ -68,7 +68,7 @@ final as (
         log_files.status,
         log_files.error,
         log_files.has_invalid_utf8,
-        log_files.loaded_at,
+        log_files.loaded_at
     from log_files
     left join event_counts
         on log_files.source_file = event_counts.source_file

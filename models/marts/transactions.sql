@@ -1,10 +1,12 @@
 {#-
-    A view (dbt_project.yml): the rows are int_transactions_evaluated's, kept
-    up to date there by user; a second copy of ~0.9 M wide rows per GB of logs
-    would cost a full rewrite on every run. The view names its table without
-    the database, so it keeps working when the DuckDB file is copied, renamed
-    or attached under another name.
+    A view: the rows are int_transactions_evaluated's, kept up to date there
+    by user; a second copy of ~0.9 M wide rows per GB of logs would cost a
+    full rewrite on every run. The view names its table without the
+    database, so it keeps working when the DuckDB file is copied, renamed or
+    attached under another name. On Spark a table (mart_view_materialization:
+    a mart is Parquet there, for any Parquet reader and the reports).
 -#}
+{{ config(materialized=mart_view_materialization()) }}
 with
 
 transactions as (
@@ -61,7 +63,7 @@ final as (
         layout_version,
         missing_fields,
         wallet_id,
-        delivery_id,
+        delivery_id
     from transactions
     left join break_causes
         on transactions.event_id = break_causes.transaction_event_id

@@ -35,11 +35,11 @@ transaction_totals as (
         coalesce(sum(net_amount) filter (where transaction_type = 'CREDIT'), 0) as credit_total,
         coalesce(sum(net_amount) filter (where transaction_type = 'DEBIT'), 0) as debit_total,
         -- the balance after the last transaction the service did not refuse
-        arg_max(new_balance, (logged_at, transaction_id, event_id))
+        {{ arg_max('new_balance', row_value(['logged_at', 'transaction_id', 'event_id'])) }}
             filter (where outcome <> 'blocked_negative_balance') as last_balance,
         min(new_balance) filter (where outcome <> 'blocked_negative_balance') as min_balance,
         count(*) filter (where is_continuity_break) as continuity_break_count,
-        count(*) filter (where is_arithmetic_mismatch) as arithmetic_mismatch_count,
+        count(*) filter (where is_arithmetic_mismatch) as arithmetic_mismatch_count
     from transactions
     where user_id is not null
     group by user_id, currency
@@ -89,7 +89,7 @@ final as (
         coalesce(overdraft_counts.overdraft_count, 0) as overdraft_count,
         coalesce(sync_mismatch_counts.sync_mismatch_count, 0) as sync_mismatch_count,
         coalesce(transaction_totals.continuity_break_count, 0) as continuity_break_count,
-        coalesce(transaction_totals.arithmetic_mismatch_count, 0) as arithmetic_mismatch_count,
+        coalesce(transaction_totals.arithmetic_mismatch_count, 0) as arithmetic_mismatch_count
     from user_currencies
     left join transaction_totals
         on user_currencies.user_id = transaction_totals.user_id

@@ -19,7 +19,8 @@ renamed as (
         sha256,
         size_bytes,
         line_count,
-        loaded_at,
+        -- a plain timestamp on every engine (Spark reads the lake's as timestamp_ntz)
+        cast(loaded_at as timestamp) as loaded_at,
         status,
         error,
         coalesce(has_invalid_utf8, false) as has_invalid_utf8

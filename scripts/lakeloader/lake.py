@@ -36,8 +36,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from logloader.errors import DatabaseBusy
-from logloader.store import FILE_SCHEMA, Fingerprint, KnownFile
+from logloader.errors import DatabaseBusy, DatabaseOutdated
+from logloader.inputs import Fingerprint
+from logloader.store import FILE_SCHEMA, FileStatus, KnownFile
 
 BOOKS_SCHEMA = FILE_SCHEMA.append(pa.field("events_file", pa.string()))
 EVENTS_SCHEMA = pa.schema(
@@ -103,18 +104,27 @@ class Lake:
         path = self.files_dir / BOOKS_NAME
         if not path.exists():
             return BOOKS_SCHEMA.empty_table()
+        if set(pq.read_schema(path).names) != set(BOOKS_SCHEMA.names):
+            raise DatabaseOutdated(
+                f"{self.root} was written by an earlier version of the loader (log_files has other columns); "
+                "load your logs into a new lake (delete this one, or give another --lake): the logs are the record"
+            )
         return pq.read_table(path, schema=BOOKS_SCHEMA)
 
     @staticmethod
     def known_files(books: pa.Table) -> dict[str, KnownFile]:
-        """The books as the DuckDB loader's :class:`KnownFile` (what tells a file is unchanged)."""
+        """The books as the DuckDB loader's :class:`KnownFile` by location (what tells a file is
+        unchanged, and the name it is stored under)."""
         known = {}
-        for row in books.select(["source_file", "sha256", "status", "size_bytes", "mtime_ns", "zip_crc32",
-                                 "zip_date_time"]).to_pylist():
+        for row in books.select(
+            ["location", "source_file", "sha256", "status", "size_bytes", "mtime_ns", "zip_crc32", "zip_date_time"]
+        ).to_pylist():
             fingerprint: Fingerprint | None = None
             if row["mtime_ns"] is not None or row["zip_crc32"] is not None:
                 fingerprint = (row["size_bytes"], row["mtime_ns"], row["zip_crc32"], row["zip_date_time"])
-            known[row["source_file"]] = KnownFile(row["sha256"], row["status"], row["size_bytes"], fingerprint)
+            known[row["location"]] = KnownFile(
+                row["source_file"], row["sha256"], FileStatus(row["status"]), row["size_bytes"], fingerprint
+            )
         return known
 
     # -- writing -------------------------------------------------------------------
@@ -124,8 +134,9 @@ class Lake:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
-    def commit(self, load_id: str, books: dict[str, dict], new_event_files: Iterable[str],
-               drop_rows: dict[str, set[str]]) -> None:
+    def commit(
+        self, load_id: str, books: dict[str, dict], new_event_files: Iterable[str], drop_rows: dict[str, set[str]]
+    ) -> None:
         """Commit one load: ``new_event_files`` (names under its staging folder) join the events,
         ``books`` (rows by source file) replace the books, and the rows of the source files named
         in ``drop_rows`` (by event file: a name in ``log_events``, or one of the new files) go.

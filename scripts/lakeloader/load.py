@@ -21,21 +21,30 @@ import time
 import uuid
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from tqdm import tqdm
 
-from logloader.cli import GROUP_BYTES, GROUP_FILES, GROUP_HELD_BYTES, PREFETCH_BYTES, Options, Summary
-from logloader.cli import _trusted_fingerprint as trusted_fingerprint
 from logloader.errors import RejectedFile
 from logloader.events import StreamCutter
-from logloader.inputs import InputFile, check_exists, close_archives, iter_input_files
+from logloader.inputs import Fingerprint, InputFile, Notice, close_archives, iter_input_files, resolve_root
+from logloader.load import (
+    GROUP_HELD_BYTES,
+    PREFETCH_BYTES,
+    FilesToRead,
+    Options,
+    Summary,
+    report_gone_files,
+    trusted_fingerprint,
+)
 from logloader.reader import FileFacts, read_segments
-from logloader.workers import FileRead, ReadSettings, Task, file_read, read_group
+from logloader.store import FileStatus, KnownFile
+from logloader.workers import FileRead, ReadOutcome, ReadSettings, Task, file_read, read_group
 
 from .lake import EVENTS_SCHEMA, PARQUET_OPTIONS, Lake
 
@@ -45,8 +54,10 @@ DEFAULT_MASTER = "local[2]"
 
 # -- on the executors ----------------------------------------------------------------------
 
-def read_and_write(numbered: tuple[int, list[Task]], settings: ReadSettings, folder: str, load_id: str
-                   ) -> tuple[int, str | None, list[FileRead]]:
+
+def read_and_write(
+    numbered: tuple[int, list[Task]], settings: ReadSettings, folder: str, load_id: str
+) -> tuple[int, str | None, list[FileRead]]:
     """A Spark task: read one group of files, write its events to ``folder`` as one Parquet
     file; return the group's number, that file's name (None: no event) and each file's read."""
     number, tasks = numbered
@@ -68,10 +79,10 @@ def read_and_write(numbered: tuple[int, list[Task]], settings: ReadSettings, fol
         events = group.batch()
         row = 0
         for index, ((item, _), read) in enumerate(zip(tasks, reads)):
-            if read.status == "held":
+            if read.status is ReadOutcome.HELD:
                 write(events.slice(row, read.event_count))
                 row += read.event_count
-            elif read.status == "stream":
+            elif read.status is ReadOutcome.STREAM:
                 reads[index] = _stream_file(item, settings, write)
     finally:
         if writer is not None:
@@ -92,13 +103,14 @@ def _stream_file(item: InputFile, settings: ReadSettings, write) -> FileRead:
         for batch in cutter.finish():
             write(batch)
     except RejectedFile as rejection:
-        return file_read("rejected", facts, str(rejection))
+        return file_read(ReadOutcome.REJECTED, facts, str(rejection))
     except OSError as failure:
-        return file_read("rejected", facts, f"cannot read the file: {failure}")
-    return file_read("held", facts)
+        return file_read(ReadOutcome.REJECTED, facts, f"cannot read the file: {failure}")
+    return file_read(ReadOutcome.HELD, facts)
 
 
 # -- on the driver ---------------------------------------------------------------------------
+
 
 def spark_session(master: str, lake: Lake):
     """A Spark session on ``master`` that can run this package's code on its executors."""
@@ -124,18 +136,29 @@ def spark_session(master: str, lake: Lake):
     return spark
 
 
-def load_lake(paths: Iterable[str], lake_path: str, options: Options = Options(), *, master: str = DEFAULT_MASTER,
-              warn=lambda message: print(message, file=sys.stderr), spark=None,
-              hold_bytes: int = PREFETCH_BYTES) -> Summary:
+def load_lake(
+    paths: Iterable[str],
+    lake_path: str,
+    options: Options | None = None,
+    *,
+    master: str = DEFAULT_MASTER,
+    warn: Callable[[str], None] = lambda message: print(message, file=sys.stderr),
+    spark=None,
+    hold_bytes: int = PREFETCH_BYTES,
+) -> Summary:
     """Load every file behind ``paths`` into the lake's raw tables; return what happened.
 
-    ``spark``: a session to use (else one on ``master``, stopped at the end); ``hold_bytes``:
-    a file whose text passes it is streamed in pieces by its task (the DuckDB loader's limit)."""
+    The DuckDB loader's rules (logloader.load): a physical file (its ``location``) is read at
+    most once per run and keeps the name it was first stored under (a new file whose name is
+    taken gets `` (2)``); files recorded under a path given that are gone are reported, or
+    retired with ``options.retire_missing``. ``spark``: a session to use (else one on
+    ``master``, stopped at the end); ``hold_bytes``: a file whose text passes it is streamed in
+    pieces by its task (the DuckDB loader's limit); ``options``: the DuckDB loader's (its defaults
+    when None)."""
+    options = options or Options()
     started = time.perf_counter()
     started_ns = time.time_ns()
-    paths = list(paths)
-    for path in paths:
-        check_exists(path)
+    roots = [resolve_root(path) for path in paths]
     summary = Summary()
     lake = Lake(lake_path)
     lake.lock()
@@ -143,28 +166,53 @@ def load_lake(paths: Iterable[str], lake_path: str, options: Options = Options()
         lake.recover()
         books = {row["source_file"]: row for row in lake.books().to_pylist()}
         known = Lake.known_files(lake.books())
-        loaded_by_sha = {row["sha256"]: source for source, row in books.items() if row["status"] == "loaded"}
+        loaded_by_sha = {
+            entry.sha256: entry.source_file for entry in known.values() if entry.status is FileStatus.LOADED
+        }
         settings = ReadSettings(options.limits, hold_bytes, GROUP_HELD_BYTES)
-        loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        loaded_at = datetime.now(UTC).replace(tzinfo=None)
+        # absolute paths: the executors open the files, from another working directory
+        to_read = FilesToRead(
+            _listing([os.path.abspath(root.given) for root in roots]),
+            known,
+            options,
+            summary,
+            tqdm(total=0, disable=True),
+            warn,
+        )
         own_session = spark is None
-        for wave in _waves(_groups(paths, known, options, summary), options.commit_bytes):
-            if spark is None:
-                spark = spark_session(master, lake)
-            load_id = f"{loaded_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
-            folder = str(lake.staging(load_id))
-            task = partial(read_and_write, settings=settings, folder=folder, load_id=load_id)
-            results = spark.sparkContext.parallelize(list(enumerate(wave)), len(wave)).map(task).collect()
-            new_files: list[str] = []
-            drop: dict[str, set[str]] = defaultdict(set)
-            for (_, name, reads), tasks in zip(sorted(results), wave):
-                if name is not None:
-                    new_files.append(name)
-                for (item, _), read in zip(tasks, reads):
-                    _book(item, read, name, books, loaded_by_sha, drop, summary, warn,
-                          loaded_at, trusted_fingerprint(item, started_ns))
-            lake.commit(load_id, books, new_files, drop)
-        if own_session and spark is not None:
-            spark.stop()
+        try:
+            for wave in _waves(to_read.groups(), options.commit_bytes):
+                if spark is None:
+                    spark = spark_session(master, lake)
+                load_id = _load_id(loaded_at)
+                folder = str(lake.staging(load_id))
+                task = partial(read_and_write, settings=settings, folder=folder, load_id=load_id)
+                results = spark.sparkContext.parallelize(list(enumerate(wave)), len(wave)).map(task).collect()
+                new_files: list[str] = []
+                drop: dict[str, set[str]] = defaultdict(set)
+                for (_, name, reads), tasks in zip(sorted(results), wave):
+                    if name is not None:
+                        new_files.append(name)
+                    for (item, _), read in zip(tasks, reads):
+                        _book(
+                            item,
+                            read,
+                            name,
+                            known.get(item.location),
+                            books,
+                            loaded_by_sha,
+                            drop,
+                            summary,
+                            warn,
+                            loaded_at,
+                            trusted_fingerprint(item, started_ns),
+                        )
+                lake.commit(load_id, books, new_files, drop)
+        finally:
+            if own_session and spark is not None:
+                spark.stop()
+        report_gone_files(roots, to_read, known, _Retirer(lake, books, loaded_at), options, summary, warn)
     finally:
         lake.unlock()
         close_archives()
@@ -172,28 +220,20 @@ def load_lake(paths: Iterable[str], lake_path: str, options: Options = Options()
     return summary
 
 
-def _groups(paths: list[str], known, options: Options, summary: Summary) -> Iterator[list[Task]]:
-    """The files to read in groups, as the DuckDB loader forms them: files known unchanged by
-    their size and date are counted as skipped, never read."""
-    group: list[Task] = []
-    size = 0
+def _load_id(loaded_at: datetime) -> str:
+    return f"{loaded_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+def _listing(paths: list[str]) -> Iterator[InputFile | Notice]:
+    """Every file behind ``paths`` in order, and a notice for a path that holds none (as the
+    DuckDB loader lists them)."""
     for path in paths:
+        count = 0
         for item in iter_input_files(path):
-            previous = known.get(item.source_file)
-            if previous is not None and options.retry_rejected and previous.status == "rejected":
-                previous = None
-            if previous is not None and not options.rehash and previous.is_unchanged(item.fingerprint()):
-                summary.skipped += 1
-                summary.skipped_unread += 1
-                continue
-            same_size = previous is not None and item.size_bytes == previous.size_bytes
-            group.append((item, previous.sha256 if same_size else None))
-            size += item.size_bytes
-            if size >= GROUP_BYTES or len(group) >= GROUP_FILES:
-                yield group
-                group, size = [], 0
-    if group:
-        yield group
+            count += 1
+            yield item
+        if count == 0:
+            yield Notice(f"note: {path} holds no files (an empty folder or zip): nothing to load from it")
 
 
 def _waves(groups: Iterator[list[Task]], commit_bytes: int) -> Iterator[list[list[Task]]]:
@@ -210,19 +250,30 @@ def _waves(groups: Iterator[list[Task]], commit_bytes: int) -> Iterator[list[lis
         yield wave
 
 
-def _book(item: InputFile, read: FileRead, events_file: str | None, books: dict[str, dict],
-          loaded_by_sha: dict[str, str], drop: dict[str, set[str]], summary: Summary, warn,
-          loaded_at: datetime, fingerprint) -> None:
-    """Record one file's outcome in the books (the DuckDB loader's rules, logloader.cli)."""
+def _book(
+    item: InputFile,
+    read: FileRead,
+    events_file: str | None,
+    previous: KnownFile | None,
+    books: dict[str, dict],
+    loaded_by_sha: dict[str, str],
+    drop: dict[str, set[str]],
+    summary: Summary,
+    warn,
+    loaded_at: datetime,
+    fingerprint: Fingerprint | None,
+) -> None:
+    """Record one file's outcome in the books (the DuckDB loader's rules, logloader.load)."""
     source_file = item.source_file
-    previous = books.get(source_file)
     mtime_ns, zip_crc32, zip_date_time = (fingerprint or (None, None, None, None))[1:]
-    if read.status == "skipped":
+    if read.status is ReadOutcome.SKIPPED:
         summary.skipped += 1
-        previous.update(mtime_ns=mtime_ns, zip_crc32=zip_crc32, zip_date_time=zip_date_time)
+        if previous is not None and previous.fingerprint != fingerprint:
+            books[source_file].update(mtime_ns=mtime_ns, zip_crc32=zip_crc32, zip_date_time=zip_date_time)
         return
-    if previous is not None and previous["events_file"] is not None:
-        drop[previous["events_file"]].add(source_file)  # a changed file replaces its rows
+    old = books.get(source_file)
+    if old is not None and old["events_file"] is not None:
+        drop[old["events_file"]].add(source_file)  # a changed file replaces its rows
     error = read.error
     if error is None:
         twin = loaded_by_sha.get(read.sha256)
@@ -234,11 +285,12 @@ def _book(item: InputFile, read: FileRead, events_file: str | None, books: dict[
         drop[events_file].add(source_file)  # rows it may have written in this load
     books[source_file] = {
         "source_file": source_file,
+        "location": item.location,
         "sha256": read.sha256,
         "size_bytes": item.size_bytes,
         "line_count": read.line_count if error is None else 0,
         "loaded_at": loaded_at,
-        "status": "loaded" if error is None else "rejected",
+        "status": (FileStatus.LOADED if error is None else FileStatus.REJECTED).value,
         "error": error,
         "has_invalid_utf8": read.has_invalid_utf8,
         "mtime_ns": mtime_ns,
@@ -250,7 +302,29 @@ def _book(item: InputFile, read: FileRead, events_file: str | None, books: dict[
     if error is None:
         summary.loaded += 1
         summary.lines += read.line_count
+        if previous is not None and previous.status is FileStatus.LOADED:
+            summary.replaced += 1
+            warn(f"note: {source_file} changed since it was loaded; its rows are replaced by the new version")
     else:
         summary.rejected += 1
         summary.rejections.append((source_file, error))
         warn(f"warning: rejected {source_file}: {error}")
+
+
+class _Retirer:
+    """What logloader.load's report of gone files calls to retire them (``--retire-missing``):
+    their books rows get status 'retired' and the reason, their events go; one commit."""
+
+    def __init__(self, lake: Lake, books: dict[str, dict], loaded_at: datetime) -> None:
+        self._lake = lake
+        self._books = books
+        self._loaded_at = loaded_at
+
+    def retire(self, source_files: list[str], reason: str) -> None:
+        drop: dict[str, set[str]] = defaultdict(set)
+        for source_file in source_files:
+            row = self._books[source_file]
+            if row["events_file"] is not None:
+                drop[row["events_file"]].add(source_file)
+            row.update(status=FileStatus.RETIRED.value, error=reason, events_file=None)
+        self._lake.commit(_load_id(self._loaded_at), self._books, [], drop)

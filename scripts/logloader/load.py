@@ -432,3 +432,11 @@ def _end_file(
         fingerprint=fingerprint,
     )
     return read if error is read.error else read._replace(error=error)
+
+
+# The lake loader (scripts/lakeloader) keeps its books by the same rules, on Spark: these are
+# the pieces it shares with this module (which files to read under which name, the trusted
+# date, the files gone from the input).
+FilesToRead = _ToRead
+trusted_fingerprint = _trusted_fingerprint
+report_gone_files = _gone_files

@@ -10,7 +10,7 @@ summary as (
         currency,
         sum(signed_amount) filter (where line_item in ('continuity_gap_within_months', 'arithmetic_difference'))
             as unexplained_difference,
-        sum(signed_amount) filter (where line_group = 'roll_forward') as net_unexplained_change,
+        sum(signed_amount) filter (where line_group = 'roll_forward') as net_unexplained_change
     from {{ ref('money_summary') }}
     group by currency
 
@@ -21,7 +21,7 @@ balances as (
     select
         currency,
         sum(unexplained_difference) as unexplained_difference,
-        sum(unexplained_difference) + sum(coalesce(opening_gap, 0)) as net_unexplained_change,
+        sum(unexplained_difference) + sum(coalesce(opening_gap, 0)) as net_unexplained_change
     from {{ ref('monthly_balances') }}
     group by currency
 

@@ -10,7 +10,7 @@ daily_bounds as (
         transaction_type,
         action,
         max(user_count) as busiest_day_user_count,
-        sum(user_count) as summed_daily_user_count,
+        sum(user_count) as summed_daily_user_count
     from {{ ref('daily_activity') }}
     group by activity_month, currency, transaction_type, action
 
@@ -19,7 +19,7 @@ daily_bounds as (
 select
     monthly.*,
     daily_bounds.busiest_day_user_count,
-    daily_bounds.summed_daily_user_count,
+    daily_bounds.summed_daily_user_count
 from {{ ref('monthly_activity') }} as monthly
 inner join daily_bounds
     on monthly.activity_month = daily_bounds.activity_month

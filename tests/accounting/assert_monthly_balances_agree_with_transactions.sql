@@ -25,7 +25,7 @@ expected_counts as (
         count(*) filter (where outcome = 'blocked_negative_balance') as refused_transaction_count,
         count(*) filter (
             where outcome <> 'blocked_negative_balance' and (old_balance is null or new_balance is null)
-        ) as unknown_balance_transaction_count,
+        ) as unknown_balance_transaction_count
     from {{ ref('transactions') }}
     group by user_id, currency, cast({{ dbt.date_trunc('month', 'logged_at') }} as date)
     having count(*) filter (where outcome <> 'blocked_negative_balance') > 0
@@ -38,7 +38,7 @@ count_differences as (
         coalesce(expected_counts.user_id, monthly.user_id) as user_id,
         coalesce(expected_counts.currency, monthly.currency) as currency,
         coalesce(expected_counts.balance_month, monthly.balance_month) as balance_month,
-        'transaction counts differ' as problem,
+        'transaction counts differ' as problem
     from expected_counts
     full outer join monthly
         on expected_counts.user_id is not distinct from monthly.user_id
@@ -56,7 +56,7 @@ latest_months as (
     from (
         select
             *,
-            row_number() over (partition by user_id, currency order by balance_month desc) as month_rank,
+            row_number() over (partition by user_id, currency order by balance_month desc) as month_rank
         from monthly
         where closing_balance is not null
     ) as ranked
@@ -69,7 +69,7 @@ last_known_balances as (
     select
         user_id,
         currency,
-        arg_max(new_balance, (logged_at, transaction_id, transaction_event_id)) as last_known_balance,
+        {{ arg_max('new_balance', row_value(['logged_at', 'transaction_id', 'transaction_event_id'])) }} as last_known_balance
     from {{ ref('transactions') }}
     where outcome <> 'blocked_negative_balance'
         and old_balance is not null
@@ -84,7 +84,7 @@ closing_differences as (
         coalesce(latest_months.user_id, last_known_balances.user_id) as user_id,
         coalesce(latest_months.currency, last_known_balances.currency) as currency,
         latest_months.balance_month,
-        'latest known closing balance differs from the last known new_balance of marts.transactions' as problem,
+        'latest known closing balance differs from the last known new_balance of marts.transactions' as problem
     from latest_months
     full outer join last_known_balances
         on latest_months.user_id is not distinct from last_known_balances.user_id

@@ -23,7 +23,7 @@ transactions as (
         half_minor_unit,
         lag(transaction_id) over user_order as previous_transaction_id,
         lag(old_balance) over user_order as previous_old_balance,
-        lag(new_balance) over user_order as previous_new_balance,
+        lag(new_balance) over user_order as previous_new_balance
     from {{ ref('transactions') }}
     window user_order as (
         partition by user_id, currency
@@ -48,7 +48,7 @@ issues as (
         transactions.old_balance,
         transactions.new_balance,
         transactions.expected_new_balance,
-        transactions.half_minor_unit,
+        transactions.half_minor_unit
     from {{ ref('reconciliation_issues') }} as issues
     left join transactions
         on issues.transaction_event_id = transactions.transaction_event_id

@@ -52,7 +52,7 @@ count_differences as (
         coalesce(expected.issue_type, actual.issue_type) as issue_type,
         coalesce(expected.currency, actual.currency) as currency,
         expected.issue_count as expected_count,
-        actual.issue_count as actual_count,
+        actual.issue_count as actual_count
     from expected
     full outer join actual
         on expected.issue_type = actual.issue_type
@@ -64,7 +64,7 @@ count_differences as (
 both_duplicate_and_reused as (
 
     select transaction_event_id, 'both duplicate_content and reused_old_balance' as issue_type,
-        cast(null as varchar) as currency, count(*) as expected_count, count(*) as actual_count,
+        cast(null as {{ dbt.type_string() }}) as currency, count(*) as expected_count, count(*) as actual_count
     from issues
     where issue_type in ('duplicate_content', 'reused_old_balance')
     group by transaction_event_id

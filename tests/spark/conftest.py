@@ -25,16 +25,17 @@ if str(SCRIPTS) not in sys.path:
 
 def _spark_environment() -> dict[str, str]:
     """The variables scripts/spark-env.sh sets (JAVA_HOME, SPARK_HOME, PYSPARK_PYTHON...)."""
-    output = subprocess.run(["bash", "-c", f"source {SCRIPTS / 'spark-env.sh'} && env -0"], check=True,
-                            capture_output=True).stdout
+    output = subprocess.run(
+        ["bash", "-c", f"source {SCRIPTS / 'spark-env.sh'} && env -0"], check=True, capture_output=True
+    ).stdout
     return dict(entry.split("=", 1) for entry in output.decode().split("\0") if "=" in entry)
 
 
 @pytest.fixture(scope="session")
 def spark_master() -> Iterator[str]:
     try:
-        import pyspark  # noqa: F401
         import dbt.adapters.spark  # noqa: F401
+        import pyspark  # noqa: F401
     except ImportError:
         pytest.skip("the Spark engine is not installed here: run scripts/setup.sh --spark")
     environment = _spark_environment()
@@ -49,8 +50,9 @@ def spark_master() -> Iterator[str]:
     state = tempfile.mkdtemp(prefix="spark-cluster-")
     cluster = {**os.environ, "SPARK_CLUSTER_DIR": state}
     try:
-        started = subprocess.run([str(SCRIPTS / "spark-cluster.sh"), "start"], env=cluster, check=True,
-                                 capture_output=True, text=True)
+        started = subprocess.run(
+            [str(SCRIPTS / "spark-cluster.sh"), "start"], env=cluster, check=True, capture_output=True, text=True
+        )
         yield started.stdout.strip().splitlines()[-1]
     finally:
         subprocess.run([str(SCRIPTS / "spark-cluster.sh"), "stop"], env=cluster, check=False)

@@ -1,6 +1,6 @@
 """The lake's raw tables equal the DuckDB loader's, row for row, on a fixed subset of the real
 sample with bad files added, loaded on a real Spark standalone cluster; a second run adds
-nothing; changed and new files give the same tables on both sides again."""
+nothing; changed, new and gone (retired) files give the same tables on both sides again."""
 
 from __future__ import annotations
 
@@ -11,15 +11,18 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from lakeloader.lake import Lake
 from lakeloader.load import load_lake
-from logloader.cli import load_paths
+
+from logloader.load import Options, load_paths
 
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "balance-sync-logs"
 OLD_MTIME_NS = 1_700_000_000 * 10**9
-FILE_COLUMNS = ("source_file, sha256, size_bytes, line_count, status, error, has_invalid_utf8, "
-                "mtime_ns, zip_crc32, zip_date_time")
+FILE_COLUMNS = (
+    "source_file, location, sha256, size_bytes, line_count, status, "
+    "regexp_replace(error, '^retired on .+? UTC', 'retired on (the day)') as error, has_invalid_utf8, "
+    "mtime_ns, zip_crc32, zip_date_time"
+)
 EVENT_COLUMNS = "source_file, event_number_in_file, line_number, last_line_number, line_count, event_text"
 
 pytestmark = [pytest.mark.sample, pytest.mark.slow]
@@ -68,24 +71,29 @@ def differences(database: Path, lake: Lake) -> dict[str, int]:
     events = f"read_parquet('{lake.events_dir}/*.parquet')"
     files = f"read_parquet('{lake.files_dir}/*.parquet')"
     with duckdb.connect(str(database), read_only=True) as connection:
+
         def count(sql: str) -> int:
             return connection.execute(f"select count(*) from ({sql})").fetchone()[0]
+
         return {
-            "events only in DuckDB": count(f"select {EVENT_COLUMNS} from raw.log_events except all "
-                                           f"select {EVENT_COLUMNS} from {events}"),
-            "events only in the lake": count(f"select {EVENT_COLUMNS} from {events} except all "
-                                             f"select {EVENT_COLUMNS} from raw.log_events"),
-            "files only in DuckDB": count(f"select {FILE_COLUMNS} from raw.log_files except all "
-                                          f"select {FILE_COLUMNS} from {files}"),
-            "files only in the lake": count(f"select {FILE_COLUMNS} from {files} except all "
-                                            f"select {FILE_COLUMNS} from raw.log_files"),
+            "events only in DuckDB": count(
+                f"select {EVENT_COLUMNS} from raw.log_events except all select {EVENT_COLUMNS} from {events}"
+            ),
+            "events only in the lake": count(
+                f"select {EVENT_COLUMNS} from {events} except all select {EVENT_COLUMNS} from raw.log_events"
+            ),
+            "files only in DuckDB": count(
+                f"select {FILE_COLUMNS} from raw.log_files except all select {FILE_COLUMNS} from {files}"
+            ),
+            "files only in the lake": count(
+                f"select {FILE_COLUMNS} from {files} except all select {FILE_COLUMNS} from raw.log_files"
+            ),
             "events in the lake": count(f"select * from {events}"),
         }
 
 
 def lake_files(lake: Lake) -> dict[str, bytes]:
-    return {str(path.relative_to(lake.raw)): path.read_bytes()
-            for path in sorted(lake.raw.rglob("*.parquet"))}
+    return {str(path.relative_to(lake.raw)): path.read_bytes() for path in sorted(lake.raw.rglob("*.parquet"))}
 
 
 def test_the_lake_equals_duckdb_row_for_row_and_a_second_run_adds_nothing(spark, tmp_path: Path) -> None:
@@ -124,6 +132,8 @@ def test_changed_and_new_files_keep_the_lake_equal_to_duckdb(spark, tmp_path: Pa
     text = gzip.decompress(changed.read_bytes()).splitlines(keepends=True)
     changed.write_bytes(gzip.compress(b"".join(text[: len(text) // 2])))  # fewer events
     emptied.write_bytes(b"")  # a loaded file now rejected: its rows go
+    gone = streams[2]
+    gone.unlink()  # retired (--retire-missing): its rows go, its books row says why
     fresh = logs / "new-export" / "000000.gz"
     fresh.parent.mkdir()
     fresh.write_bytes(gzip.compress(b"".join(text), mtime=0))  # the same text, other bytes: a new file
@@ -131,8 +141,10 @@ def test_changed_and_new_files_keep_the_lake_equal_to_duckdb(spark, tmp_path: Pa
     for path in (changed, emptied, fresh, logs / "bad" / "empty.log"):
         os.utime(path, ns=(OLD_MTIME_NS + 10**9, OLD_MTIME_NS + 10**9))
 
-    lake_run = load_lake([str(logs)], str(lake.root), spark=spark, warn=lambda message: None)
-    duckdb_run = load_paths([str(logs)], str(database), warn=lambda message: None)
+    retire = Options(retire_missing=True)
+    lake_run = load_lake([str(logs)], str(lake.root), retire, spark=spark, warn=lambda message: None)
+    duckdb_run = load_paths([str(logs)], str(database), retire, warn=lambda message: None)
     assert (lake_run.loaded, lake_run.rejected) == (duckdb_run.loaded, duckdb_run.rejected) == (3, 1)
+    assert (lake_run.retired, lake_run.replaced) == (duckdb_run.retired, duckdb_run.replaced) == (1, 1)
     found = differences(database, lake)
     assert {name: rows for name, rows in found.items() if name != "events in the lake" and rows} == {}

@@ -72,18 +72,22 @@ categorised as (
             when 'CREDIT' then transactions.net_amount
             when 'DEBIT' then -transactions.net_amount
         end as signed_net_amount,
-        transactions.new_balance - transactions.old_balance as balance_move,
+        transactions.new_balance - transactions.old_balance as balance_move
     from transactions
     left join action_categories
         on transactions.action = action_categories.action
 
 ),
 
+{#- the windows, named in the query and spelled out where a frame is added
+    (Spark does not extend a named window) -#}
+{%- set user_order = 'partition by user_id, currency order by logged_at, transaction_id, transaction_event_id' %}
+{%- set month_order = 'partition by user_id, currency, activity_month order by logged_at, transaction_id, transaction_event_id' %}
 user_history as (
 
     select
         *,
-        row_number() over user_order as user_sequence_number,
+        cast(row_number() over user_order as bigint) as user_sequence_number,
         lag(transaction_id) over user_order as previous_transaction_id,
         lag(old_balance) over user_order as previous_old_balance,
         lag(balance_move) over user_order as previous_balance_move,
@@ -92,48 +96,42 @@ user_history as (
         -- the ledger (refused attempts skipped) in the same pass: the last
         -- non-refused block before this one
         sum(case when is_refused then 0 else 1 end) over (
-            user_order rows between unbounded preceding and current row
+            {{ user_order }} rows between unbounded preceding and current row
         ) as ledger_count_so_far,
         -- the balance chain: ledger blocks with both balances known
-        last_value(case when is_known_ledger then transaction_id end ignore nulls) over (
-            user_order rows between unbounded preceding and 1 preceding
+        {{ last_value_ignore_nulls('case when is_known_ledger then transaction_id end') }} over (
+            {{ user_order }} rows between unbounded preceding and 1 preceding
         ) as last_ledger_transaction_id_before,
-        last_value(case when is_known_ledger then new_balance end ignore nulls) over (
-            user_order rows between unbounded preceding and 1 preceding
+        {{ last_value_ignore_nulls('case when is_known_ledger then new_balance end') }} over (
+            {{ user_order }} rows between unbounded preceding and 1 preceding
         ) as last_ledger_new_balance_before,
         coalesce(sum(case when is_known_ledger then 1 else 0 end) over (
-            month_order rows between unbounded preceding and 1 preceding
+            {{ month_order }} rows between unbounded preceding and 1 preceding
         ), 0) as ledger_count_before_in_month,
         coalesce(sum(case when is_known_ledger then 1 else 0 end) over (
-            month_order rows between 1 following and unbounded following
-        ), 0) as ledger_count_after_in_month,
+            {{ month_order }} rows between 1 following and unbounded following
+        ), 0) as ledger_count_after_in_month
     from (
-        select *, not is_refused and has_known_balances as is_known_ledger,
+        select *, not is_refused and has_known_balances as is_known_ledger
         from categorised
     ) as categorised
     window
-        user_order as (
-            partition by user_id, currency
-            order by logged_at, transaction_id, transaction_event_id
-        ),
-        month_order as (
-            partition by user_id, currency, activity_month
-            order by logged_at, transaction_id, transaction_event_id
-        )
+        user_order as ({{ user_order }}),
+        month_order as ({{ month_order }})
 
 ),
 
 final as (
 
     select
-        * exclude (
-            ledger_count_so_far,
-            last_ledger_transaction_id_before,
-            last_ledger_new_balance_before,
-            ledger_count_before_in_month,
-            ledger_count_after_in_month,
-            is_known_ledger
-        ),
+        {{ star_except([
+            'ledger_count_so_far',
+            'last_ledger_transaction_id_before',
+            'last_ledger_new_balance_before',
+            'ledger_count_before_in_month',
+            'ledger_count_after_in_month',
+            'is_known_ledger'
+        ]) }},
         case when not is_refused then ledger_count_so_far end as ledger_sequence_number,
         case when is_known_ledger then last_ledger_transaction_id_before end as previous_ledger_transaction_id,
         case when is_known_ledger then last_ledger_new_balance_before end as previous_ledger_new_balance,
@@ -142,7 +140,7 @@ final as (
         coalesce(is_known_ledger and abs(old_balance - last_ledger_new_balance_before) > half_minor_unit, false)
             as is_ledger_chain_break,
         is_known_ledger and ledger_count_before_in_month = 0 as is_first_ledger_in_month,
-        is_known_ledger and ledger_count_after_in_month = 0 as is_last_ledger_in_month,
+        is_known_ledger and ledger_count_after_in_month = 0 as is_last_ledger_in_month
     from user_history
 
 )

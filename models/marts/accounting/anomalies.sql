@@ -40,7 +40,7 @@ final as (
         reference_value,
         score,
         amount_involved,
-        details,
+        details
     from all_anomalies
 
 )

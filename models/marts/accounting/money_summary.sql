@@ -38,7 +38,7 @@ roll_forward_parts as (
         sum(arithmetic_mismatch_count) as arithmetic_mismatch_count,
         count(distinct user_id) filter (where arithmetic_mismatch_count > 0) as users_with_arithmetic_mismatch,
         count(*) filter (where coalesce(opening_gap, 0) <> 0) as months_with_opening_gap,
-        count(distinct user_id) filter (where coalesce(opening_gap, 0) <> 0) as users_with_opening_gap,
+        count(distinct user_id) filter (where coalesce(opening_gap, 0) <> 0) as users_with_opening_gap
     from monthly_balances
     group by currency
 
@@ -48,17 +48,17 @@ roll_forward_lines as (
 
     select currency, 'roll_forward' as line_group, 'continuity_gap_within_months' as line_item, 1 as line_order,
         ledger_chain_break_count as item_count, users_with_ledger_chain_break as user_count,
-        continuity_gap_within_months as signed_amount, abs(continuity_gap_within_months) as amount_at_stake,
+        continuity_gap_within_months as signed_amount, abs(continuity_gap_within_months) as amount_at_stake
     from roll_forward_parts
     union all
     select currency, 'roll_forward', 'arithmetic_difference', 2,
         arithmetic_mismatch_count, users_with_arithmetic_mismatch,
-        arithmetic_difference, abs(arithmetic_difference),
+        arithmetic_difference, abs(arithmetic_difference)
     from roll_forward_parts
     union all
     select currency, 'roll_forward', 'gap_between_months', 3,
         months_with_opening_gap, users_with_opening_gap,
-        gap_between_months, abs(gap_between_months),
+        gap_between_months, abs(gap_between_months)
     from roll_forward_parts
 
 ),
@@ -74,7 +74,7 @@ issues_signed as (
             -- a second posting of the same content: the move it made
             when reconciliation_issues.issue_type = 'duplicate_content' then transactions.balance_move
             else reconciliation_issues.actual_value - reconciliation_issues.expected_value
-        end as signed_amount,
+        end as signed_amount
     from reconciliation_issues
     left join transactions
         on reconciliation_issues.transaction_event_id = transactions.transaction_event_id
@@ -101,7 +101,7 @@ issue_lines as (
         count(*) as item_count,
         count(distinct user_id) as user_count,
         sum(signed_amount) as signed_amount,
-        sum(amount_at_stake) as amount_at_stake,
+        sum(amount_at_stake) as amount_at_stake
     from issues_signed
     group by all
 
@@ -123,5 +123,5 @@ select
     cast(item_count as bigint) as item_count,
     cast(user_count as bigint) as user_count,
     cast(signed_amount as decimal(38, 12)) as signed_amount,
-    cast(amount_at_stake as decimal(38, 12)) as amount_at_stake,
+    cast(amount_at_stake as decimal(38, 12)) as amount_at_stake
 from final

@@ -45,7 +45,7 @@ final as (
         balance_effect,
         refused_transaction_count,
         refused_net_amount,
-        inferred_type_count,
+        inferred_type_count
     from monthly
 
 )

@@ -18,7 +18,7 @@ transactions as (
 
     select
         *,
-        not is_refused and has_known_balances as is_known_ledger,
+        not is_refused and has_known_balances as is_known_ledger
     from {{ ref('int_accounting_transactions_sequenced') }}
 
 ),
@@ -49,7 +49,7 @@ monthly as (
         coalesce(sum(balance_move - coalesce(signed_net_amount, 0)) filter (where is_known_ledger), 0)
             as arithmetic_difference_total,
         count(*) filter (where is_arithmetic_mismatch and is_known_ledger) as arithmetic_mismatch_count,
-        count(*) filter (where is_ledger_chain_break and not is_first_ledger_in_month) as ledger_chain_break_count,
+        count(*) filter (where is_ledger_chain_break and not is_first_ledger_in_month) as ledger_chain_break_count
     from transactions
     group by user_id, currency, activity_month
     having count(*) filter (where not is_refused) > 0
@@ -85,7 +85,7 @@ final as (
         previous_closing_balance,
         opening_gap,
         case when opening_gap is not null then abs(opening_gap) <= half_minor_unit end as is_opening_continuous,
-        half_minor_unit,
+        half_minor_unit
     from monthly
 
 )

@@ -42,7 +42,7 @@ final as (
         expected_value,
         actual_value,
         amount_at_stake,
-        details,
+        details
     from all_issues
 
 )

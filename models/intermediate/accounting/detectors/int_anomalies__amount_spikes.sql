@@ -20,8 +20,8 @@ amount_deviations as (
     select
         *,
         count(*) over user_kind as history_count,
-        {{ accounting_median('amount') }} over user_kind as median_amount,
-        abs(amount - {{ accounting_median('amount') }} over user_kind) as absolute_deviation,
+        {{ accounting_median('amount', 'user_kind') }} as median_amount,
+        abs(amount - {{ accounting_median('amount', 'user_kind') }}) as absolute_deviation
     from transactions
     window user_kind as (partition by user_id, currency, transaction_type, action_category)
 
@@ -31,9 +31,9 @@ amount_spreads as (
 
     select
         *,
-        {{ accounting_median('absolute_deviation') }} over (
-            partition by user_id, currency, transaction_type, action_category
-        ) as median_absolute_deviation,
+        {{ accounting_median(
+            'absolute_deviation', '(partition by user_id, currency, transaction_type, action_category)'
+        ) }} as median_absolute_deviation
     from amount_deviations
 
 ),
@@ -45,7 +45,7 @@ amount_scored as (
         cast(amount - median_amount as double) / nullif(greatest(
             1.4826 * cast(median_absolute_deviation as double),
             {{ spike_min_spread_ratio }} * abs(cast(median_amount as double))
-        ), 0) as spike_score,
+        ), 0) as spike_score
     from amount_spreads
 
 ),
@@ -68,8 +68,8 @@ amount_spikes as (
         coalesce(transaction_type, '?') || ' ' || action_category || ' amount ' || {{ accounting_money_text('amount') }}
             || ' against a median of ' || {{ accounting_money_text('median_amount') }}
             || ' (MAD ' || {{ accounting_money_text('median_absolute_deviation') }}
-            || ') over the user''s ' || cast(history_count as {{ dbt.type_string() }})
-            || ' transactions of that kind; score ' || cast(round(spike_score, 1) as {{ dbt.type_string() }}) as details,
+            || ') over the user' || chr(39) || 's ' || cast(history_count as {{ dbt.type_string() }})
+            || ' transactions of that kind; score ' || cast(round(spike_score, 1) as {{ dbt.type_string() }}) as details
     from amount_scored
     where history_count >= {{ spike_min_history }}
         and spike_score > {{ spike_threshold }}

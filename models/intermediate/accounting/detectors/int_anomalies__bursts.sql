@@ -19,7 +19,7 @@ burst_marked as (
                 and logged_at < previous_logged_at + interval '{{ burst_seconds }} second'
                 then 0
             else 1
-        end as starts_new_run,
+        end as starts_new_run
     from transactions
 
 ),
@@ -32,7 +32,7 @@ burst_numbered as (
             partition by user_id, currency
             order by user_sequence_number
             rows between unbounded preceding and current row
-        ) as run_number,
+        ) as run_number
     from burst_marked
 
 ),
@@ -44,7 +44,7 @@ burst_members as (
     from (
         select
             *,
-            count(*) over (partition by user_id, currency, run_number) as run_size,
+            count(*) over (partition by user_id, currency, run_number) as run_size
         from burst_numbered
     ) as sized
     where run_size >= 2
@@ -65,7 +65,7 @@ bursts_grouped as (
         min(action) filter (where starts_new_run = 1) as first_action,
         sum(abs(net_amount)) as total_net_amount,
         {{ dbt.listagg('transaction_id', "', '", 'order by user_sequence_number') }} as transaction_ids,
-        {{ dbt.listagg("coalesce(action, '(none)')", "', '", 'order by user_sequence_number') }} as actions,
+        {{ dbt.listagg("coalesce(action, '(none)')", "', '", 'order by user_sequence_number') }} as actions
     from burst_members
     group by user_id, currency, run_number
 
@@ -89,7 +89,7 @@ bursts as (
         cast(transaction_count as {{ dbt.type_string() }}) || ' transactions within '
             || cast(cast({{ dbt.datediff('first_logged_at', 'last_logged_at', 'millisecond') }} as double) / 1000 as {{ dbt.type_string() }})
             || ' s, each less than {{ burst_seconds }} s after the previous: ' || transaction_ids
-            || ' (' || actions || ')' as details,
+            || ' (' || actions || ')' as details
     from bursts_grouped
 
 )

@@ -18,7 +18,7 @@ daily_errors as (
     select
         cast(logged_at as date) as error_date,
         count(*) filter (where level = 'ERROR') as error_count,
-        count(*) as event_count,
+        count(*) as event_count
     from log_events
     where logged_at is not null
     group by cast(logged_at as date)
@@ -36,7 +36,7 @@ daily_error_spread as (
 
     select
         {{ accounting_median('abs(daily_errors.error_count - daily_error_median.median_error_count)') }}
-            as median_absolute_deviation,
+            as median_absolute_deviation
     from daily_errors
     cross join daily_error_median
 
@@ -53,7 +53,7 @@ daily_errors_scored as (
             1.4826 * cast(daily_error_spread.median_absolute_deviation as double),
             {{ spike_min_spread_ratio }} * cast(daily_error_median.median_error_count as double),
             1
-        ), 0) as spike_score,
+        ), 0) as spike_score
     from daily_errors
     cross join daily_error_median
     cross join daily_error_spread
@@ -80,7 +80,7 @@ error_spike_days as (
             || {{ accounting_money_text('cast(median_error_count as ' ~ money_type() ~ ')') }} || ' per day (MAD '
             || {{ accounting_money_text('cast(median_absolute_deviation as ' ~ money_type() ~ ')') }} || ') over '
             || cast(day_count as {{ dbt.type_string() }}) || ' days; score '
-            || cast(round(spike_score, 1) as {{ dbt.type_string() }}) as details,
+            || cast(round(spike_score, 1) as {{ dbt.type_string() }}) as details
     from daily_errors_scored
     where day_count >= {{ spike_min_history }}
         and spike_score > {{ spike_threshold }}

@@ -22,7 +22,7 @@ invalid_actions as (
         cast(null as {{ money_type() }}) as reference_value,
         cast(null as double) as score,
         net_amount as amount_involved,
-        'action ' || action || ' is not in the seed action_categories (categorised other)' as details,
+        'action ' || action || ' is not in the seed action_categories (categorised other)' as details
     from transactions
     where action is not null
         and not is_known_action

@@ -22,7 +22,7 @@ missing_fields as (
         cast(null as {{ money_type() }}) as reference_value,
         cast(null as double) as score,
         net_amount as amount_involved,
-        'missing in the ' || coalesce(layout_version, '?') || ' transaction block: ' || missing_fields as details,
+        'missing in the ' || coalesce(layout_version, '?') || ' transaction block: ' || missing_fields as details
     from transactions
     where missing_fields is not null
 

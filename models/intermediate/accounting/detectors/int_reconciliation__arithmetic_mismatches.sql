@@ -29,7 +29,7 @@ arithmetic_mismatches as (
             || 'net amount ' || {{ accounting_money_text('net_amount') }}
             || ', ' || coalesce(transaction_type, '?')
             || case when is_type_inferred then ' inferred' else '' end
-            || ') by ' || {{ accounting_money_text('balance_difference') }} as details,
+            || ') by ' || {{ accounting_money_text('balance_difference') }} as details
     from transactions
     where is_arithmetic_mismatch
 

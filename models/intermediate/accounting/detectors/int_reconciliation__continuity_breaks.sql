@@ -30,7 +30,7 @@ continuity_breaks as (
                 when is_previous_refused
                     then '; the previous transaction was refused by the service (its move never happened)'
                 else ''
-            end as details,
+            end as details
     from transactions
     where is_continuity_break
 

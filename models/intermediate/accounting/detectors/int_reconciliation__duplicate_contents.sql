@@ -15,7 +15,7 @@ content_ranked as (
         *,
         row_number() over same_content as content_rank,
         first_value(transaction_id) over same_content as original_transaction_id,
-        first_value(logged_at) over same_content as original_logged_at,
+        first_value(logged_at) over same_content as original_logged_at
     from transactions
     window same_content as (
         partition by user_id, currency, action, amount, old_balance, new_balance
@@ -44,7 +44,7 @@ duplicate_contents as (
             || ' and new balance ' || {{ accounting_money_text('new_balance') }}
             || ' as transaction ' || original_transaction_id || ' logged '
             || cast({{ dbt.datediff('original_logged_at', 'logged_at', 'second') }} as {{ dbt.type_string() }})
-            || ' s earlier' as details,
+            || ' s earlier' as details
     from content_ranked
     where content_rank > 1
         -- unknown is not "the same": blocks cut before their amount or balances never match

@@ -23,7 +23,7 @@ negative_new_balances as (
         new_balance as actual_value,
         -new_balance as amount_at_stake,
         'new balance ' || {{ accounting_money_text('new_balance') }} || ' is below zero (old balance '
-            || {{ accounting_money_text('old_balance') }} || ', outcome ' || outcome || ')' as details,
+            || {{ accounting_money_text('old_balance') }} || ', outcome ' || outcome || ')' as details
     from transactions
     where new_balance < 0
 

@@ -17,7 +17,7 @@ first_block_per_transaction_id as (
 
     select
         transaction_id,
-        min(transaction_event_id) as transaction_event_id,
+        min(transaction_event_id) as transaction_event_id
     from transactions
     where transaction_id in (select transaction_id from overdrafts where was_blocked)
     group by transaction_id
@@ -44,7 +44,7 @@ refused_overdrafts as (
                 when overdrafts.balance_after is null then ' would have gone below zero (new balance not logged)'
                 else ' would have become ' || {{ accounting_money_text('overdrafts.balance_after') }}
             end
-            || case when overdrafts.has_transaction_block then '' else '; no transaction block logged' end as details,
+            || case when overdrafts.has_transaction_block then '' else '; no transaction block logged' end as details
     from overdrafts
     left join first_block_per_transaction_id
         on overdrafts.transaction_id = first_block_per_transaction_id.transaction_id

@@ -15,7 +15,7 @@ content_ranked as (
         *,
         row_number() over same_content as content_rank,
         first_value(transaction_id) over same_content as original_transaction_id,
-        first_value(logged_at) over same_content as original_logged_at,
+        first_value(logged_at) over same_content as original_logged_at
     from transactions
     window same_content as (
         partition by user_id, currency, action, amount, old_balance, new_balance
@@ -42,7 +42,7 @@ reused_old_balances as (
         'starts from old balance ' || {{ accounting_money_text('old_balance') }}
             || ' like the previous transaction ' || previous_transaction_id
             || ', whose move of ' || {{ accounting_money_text('previous_balance_move') }}
-            || ' it overwrites' as details,
+            || ' it overwrites' as details
     from content_ranked
     where content_rank = 1
         and abs(old_balance - previous_old_balance) <= half_minor_unit

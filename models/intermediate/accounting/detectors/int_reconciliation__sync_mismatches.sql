@@ -25,7 +25,7 @@ sync_mismatch_issues as (
         'subscription balance ' || {{ accounting_money_text('subscription_balance') }}
             || ' and payment balance ' || {{ accounting_money_text('payment_balance') }}
             || ' differ by ' || {{ accounting_money_text('difference') }}
-            || case when transaction_event_id is null then '; no transaction block linked' else '' end as details,
+            || case when transaction_event_id is null then '; no transaction block linked' else '' end as details
     from sync_mismatches
 
 )

@@ -25,7 +25,7 @@ type_sign_contradictions as (
         transaction_type || ' of amount ' || {{ accounting_money_text('amount') }}
             || ' moved the balance ' || case when balance_move > 0 then 'up' else 'down' end
             || ' from ' || {{ accounting_money_text('old_balance') }}
-            || ' to ' || {{ accounting_money_text('new_balance') }} as details,
+            || ' to ' || {{ accounting_money_text('new_balance') }} as details
     from transactions
     where not is_type_inferred
         and (
