@@ -59,6 +59,31 @@ events_with_failure_kind as (
 
 ),
 
+events_for_stream_order as (
+
+    -- the windows below sort these rows of each file with failures: the
+    -- text of the failure lines only
+    select
+        event_id,
+        source_file,
+        line_number,
+        event_order_in_file,
+        logged_at,
+        event_type,
+        request_id,
+        message_kind,
+        init_phase,
+        init_error_type,
+        failure_kind,
+        case when failure_kind is not null then message end as message
+    from events_with_failure_kind
+    -- the failures and the events that bound an invocation or a start-up:
+    -- the only rows the windows below look at
+    where failure_kind is not null
+        or event_type in ('start', 'end', 'init_start', 'init_report')
+
+),
+
 files_with_failures as (
 
     select distinct source_file from events_with_failure_kind where failure_kind is not null
@@ -68,7 +93,7 @@ files_with_failures as (
 events_in_stream_context as (
 
     select
-        events_with_failure_kind.*,
+        events_for_stream_order.*,
         -- the invocation whose START is the latest at or before this event, unless its END came since
         {{ last_value_ignore_nulls("case when event_type = 'start' then request_id end") }} over stream_so_far
             as open_request_id,
@@ -77,7 +102,7 @@ events_in_stream_context as (
         -- the next boundary of a start-up sequence after this event
         {{ first_value_ignore_nulls("case when event_type in ('start', 'init_report', 'init_start') then event_id end") }}
             over stream_after as next_boundary_event_id
-    from events_with_failure_kind
+    from events_for_stream_order
     -- only the files that hold a failure need their stream read in order
     semi join files_with_failures using (source_file)
     window

@@ -33,13 +33,15 @@ loaded_files as (
 
 assembled_events as (
 
-    select
-        events.*,
-        loaded_files.log_stream,
-        loaded_files.sha256 as file_sha256
+    -- the files' stream and version are joined at the end (final), which
+    -- keeps the loaded files only: carried through the windows below they
+    -- would cost more than the join. An incremental run reads the new
+    -- files' events only.
+    select events.*
     from {{ ref('int_log_events_assembled') }} as events
-    inner join loaded_files
-        on events.source_file = loaded_files.source_file
+    {% if is_incremental() -%}
+        where events.source_file in (select loaded_files.source_file from loaded_files)
+    {%- endif %}
 
 ),
 
@@ -47,8 +49,6 @@ events_split as (
 
     select
         source_file,
-        log_stream,
-        file_sha256,
         line_number,
         last_line_number,
         line_count,
@@ -150,15 +150,38 @@ events_ordered as (
         cast(row_number() over (
             partition by source_file
             order by logged_at nulls first, line_number
-        ) as bigint) as event_order_in_file,
-        -- identity of the event (doc block event_identity): its stream, its
-        -- text (timestamp included) and its occurrence among identical texts
-        -- in the file
+        ) as bigint) as event_order_in_file
+    from events_with_message_id
+
+),
+
+-- identity of the event (doc block event_identity): its stream, its text
+-- (timestamp included) and its occurrence among identical texts in the
+-- file. A text seldom repeats within a file (it starts with the time to
+-- the millisecond), so only repeated texts are numbered; every other event
+-- is the first occurrence of its text.
+repeated_texts as (
+
+    select source_file, text_hash
+    from events_with_message_id
+    group by source_file, text_hash
+    having count(*) > 1
+
+),
+
+repeated_text_occurrences as (
+
+    select
+        events_with_message_id.source_file,
+        events_with_message_id.line_number,
         cast(row_number() over (
-            partition by source_file, text_hash
-            order by line_number
+            partition by events_with_message_id.source_file, events_with_message_id.text_hash
+            order by events_with_message_id.line_number
         ) as bigint) as occurrence_in_file
     from events_with_message_id
+    inner join repeated_texts
+        on events_with_message_id.source_file = repeated_texts.source_file
+        and events_with_message_id.text_hash = repeated_texts.text_hash
 
 ),
 
@@ -184,26 +207,32 @@ events_in_batch_context as (
 final as (
 
     select
-        {{ text_hash("source_file || ':' || cast(line_number as " ~ dbt.type_string() ~ ")") }} as event_id,
-        source_file,
-        log_stream,
-        file_sha256,
-        line_number,
-        last_line_number,
-        line_count,
-        event_number_in_file,
-        event_order_in_file,
-        text_hash,
-        occurrence_in_file,
-        logged_at,
-        event_type,
-        request_id,
-        level,
-        message_kind,
-        message,
-        message_id,
-        batch_item_number
-    from events_in_batch_context
+        {{ text_hash("events.source_file || ':' || cast(events.line_number as " ~ dbt.type_string() ~ ")") }}
+            as event_id,
+        events.source_file,
+        loaded_files.log_stream,
+        loaded_files.sha256 as file_sha256,
+        events.line_number,
+        events.last_line_number,
+        events.line_count,
+        events.event_number_in_file,
+        events.event_order_in_file,
+        events.text_hash,
+        coalesce(repeated_text_occurrences.occurrence_in_file, 1) as occurrence_in_file,
+        events.logged_at,
+        events.event_type,
+        events.request_id,
+        events.level,
+        events.message_kind,
+        events.message,
+        events.message_id,
+        events.batch_item_number
+    from events_in_batch_context as events
+    inner join loaded_files
+        on events.source_file = loaded_files.source_file
+    left join repeated_text_occurrences
+        on events.source_file = repeated_text_occurrences.source_file
+        and events.line_number = repeated_text_occurrences.line_number
 
 )
 

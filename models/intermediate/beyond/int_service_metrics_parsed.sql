@@ -6,33 +6,33 @@
     metrics per directive; directives beyond the 10th are counted in
     directive_count (a test holds that none is left out).
 
-    The line has no request id: the request is the one of the closest
-    earlier event of the same file (time order) when that event belongs to a
-    running invocation (any event with a request id but END and REPORT).
+    The line has no request id: the request is the one of the event just
+    before it in its file (time order) when that event belongs to a running
+    invocation (any event with a request id but END and REPORT).
 -#}
 with
 
-log_events as (
-
-    select * from {{ ref('int_log_events_current') }}
-
-),
-
-events_with_request as (
+metric_lines as (
 
     select
         event_id,
         source_file,
         line_number,
+        event_order_in_file,
         logged_at,
-        event_type,
-        message,
-        case
-            when lag(message_kind) over file_order not in ('end', 'report')
-                then lag(request_id) over file_order
-        end as request_id
-    from log_events
-    window file_order as (partition by source_file order by event_order_in_file)
+        message
+    from {{ ref('int_log_events_current') }}
+    where event_type = 'metric'
+
+),
+
+file_events as (
+
+    -- every event of the files as loaded, copies included: the event just
+    -- before a metric line in its file is that file's own, whichever file
+    -- owns it (int_log_events_current)
+    select source_file, event_order_in_file, message_kind, request_id
+    from {{ ref('int_log_events_loaded') }}
 
 ),
 
@@ -40,14 +40,18 @@ metric_events as (
 
     {#- text that is not JSON gives no value (assert_every_service_metric_event_parsed names it) -#}
     select
-        event_id,
-        source_file,
-        line_number,
-        logged_at,
-        request_id,
-        case when {{ json_is_valid('message') }} then message end as message
-    from events_with_request
-    where event_type = 'metric'
+        metric_lines.event_id,
+        metric_lines.source_file,
+        metric_lines.line_number,
+        metric_lines.logged_at,
+        case
+            when previous_events.message_kind not in ('end', 'report') then previous_events.request_id
+        end as request_id,
+        case when {{ json_is_valid('metric_lines.message') }} then metric_lines.message end as message
+    from metric_lines
+    left join file_events as previous_events
+        on metric_lines.source_file = previous_events.source_file
+        and metric_lines.event_order_in_file - 1 = previous_events.event_order_in_file
 
 ),
 
