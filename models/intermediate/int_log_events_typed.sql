@@ -5,8 +5,10 @@
     of the text (the event's identity, doc block event_identity). No window
     and no join: a view whose rows int_log_events_classified reads file by
     file, its filter on source_file reaching the scan of raw.log_events.
+    On Spark a table: a Spark view cannot call the session's temporary
+    functions (macros/spark/prepare_engine.sql) that the patterns use.
 -#}
-{{ config(materialized='view') }}
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}
 
 with
 
