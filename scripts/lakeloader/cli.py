@@ -6,9 +6,10 @@ import argparse
 import os
 import sys
 
+from logloader.cli import add_file_rule_options, options_from
 from logloader.errors import InputNotFound, LoaderError
 from logloader.load import Options
-from logloader.reader import MEGABYTE, Limits
+from logloader.reader import MEGABYTE
 
 from .lake import default_lake
 from .load import DEFAULT_MASTER, load_lake
@@ -42,35 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("SPARK_MASTER") or DEFAULT_MASTER,
         help="the Spark master to run on (default: $SPARK_MASTER, else %(default)s)",
     )
-    parser.add_argument("--strict", action="store_true", help="exit with status 1 when any file is rejected")
-    parser.add_argument(
-        "--retry-rejected",
-        action="store_true",
-        help="read again files that an earlier run rejected, even if their bytes are unchanged",
-    )
-    parser.add_argument(
-        "--rehash",
-        action="store_true",
-        help="hash every file already loaded instead of trusting an unchanged size and date",
-    )
-    parser.add_argument(
-        "--retire-missing",
-        action="store_true",
-        help="retire the files recorded under a PATH given that are no longer there: status "
-        "'retired', their events deleted (default: report them and keep them)",
-    )
-    parser.add_argument(
-        "--max-file-mb",
-        type=int,
-        default=Limits().max_file_bytes // MEGABYTE,
-        help="reject a file decompressing past this many MB (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--max-line-mb",
-        type=int,
-        default=Limits().max_line_bytes // MEGABYTE,
-        help="reject a file holding a line longer than this many MB (default: %(default)s)",
-    )
+    add_file_rule_options(parser)
     parser.add_argument(
         "--commit-mb",
         type=int,
@@ -83,13 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
-    options = Options(
-        limits=Limits(max_file_bytes=arguments.max_file_mb * MEGABYTE, max_line_bytes=arguments.max_line_mb * MEGABYTE),
-        commit_bytes=arguments.commit_mb * MEGABYTE,
-        retry_rejected=arguments.retry_rejected,
-        rehash=arguments.rehash,
-        retire_missing=arguments.retire_missing,
-    )
+    options = options_from(arguments)
     try:
         summary = load_lake(arguments.paths, arguments.lake, options, master=arguments.master)
     except InputNotFound as error:

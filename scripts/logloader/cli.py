@@ -54,6 +54,32 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("BALANCE_SYNC_DB", DEFAULT_DATABASE),
         help="DuckDB file to write (default: $BALANCE_SYNC_DB, else %(default)s)",
     )
+    add_file_rule_options(parser)
+    parser.add_argument(
+        "--commit-mb",
+        type=int,
+        default=Options().commit_bytes // MEGABYTE,
+        help="commit after about this many MB of decompressed text; each commit holds whole files only, "
+        "so a killed run keeps what it committed and a re-run loads the rest (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="when another process holds the database, wait up to this long for it (default: fail at once)",
+    )
+    parser.add_argument(
+        "--progress",
+        choices=("auto", "bar", "plain"),
+        default="auto",
+        help="a progress bar (bar), or plain lines only (plain); auto: a bar on a terminal (default: %(default)s)",
+    )
+    return parser
+
+
+def add_file_rule_options(parser: argparse.ArgumentParser) -> None:
+    """The options on which files are read, kept and rejected: the same for load_lake.py."""
     parser.add_argument(
         "--strict",
         action="store_true",
@@ -91,34 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=Limits().max_line_bytes // MEGABYTE,
         help="reject a file holding a single line longer than this many MB (default: %(default)s)",
     )
-    parser.add_argument(
-        "--commit-mb",
-        type=int,
-        default=Options().commit_bytes // MEGABYTE,
-        help="commit after about this many MB of decompressed text; each commit holds whole files only, "
-        "so a killed run keeps what it committed and a re-run loads the rest (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--wait",
-        type=float,
-        default=0.0,
-        metavar="SECONDS",
-        help="when another process holds the database, wait up to this long for it (default: fail at once)",
-    )
-    parser.add_argument(
-        "--progress",
-        choices=("auto", "bar", "plain"),
-        default="auto",
-        help="a progress bar (bar), or plain lines only (plain); auto: a bar on a terminal (default: %(default)s)",
-    )
-    return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    arguments = build_parser().parse_args(argv)
-    show_bar = arguments.progress == "bar" or (arguments.progress == "auto" and sys.stderr.isatty())
-    options = Options(
+def options_from(arguments: argparse.Namespace) -> Options:
+    """The loader's Options from the parsed options of add_file_rule_options and --commit-mb."""
+    return Options(
         limits=Limits(
             max_file_bytes=arguments.max_file_mb * MEGABYTE,
             max_line_bytes=arguments.max_line_mb * MEGABYTE,
@@ -128,6 +131,13 @@ def main(argv: list[str] | None = None) -> int:
         rehash=arguments.rehash,
         retire_missing=arguments.retire_missing,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    arguments = build_parser().parse_args(argv)
+    show_bar = arguments.progress == "bar" or (arguments.progress == "auto" and sys.stderr.isatty())
+    options = options_from(arguments)
     try:
         summary = load_paths(
             arguments.paths, arguments.database, options, wait_seconds=arguments.wait, progress=show_bar
