@@ -16,7 +16,10 @@
       and new balance are both known (has_known_balances): a block cut
       short by the export (or logging `undefined`) has no balance to chain
       from or to, so it is skipped like a refused attempt and its move, if
-      any, shows up in the next known block's gap.
+      any, shows up in the next known block's gap;
+    - each block's place among the user's blocks of the same content
+      (content_rank), read by the duplicate_content and reused_old_balance
+      detectors.
 -#}
 with
 
@@ -140,8 +143,17 @@ final as (
         coalesce(is_known_ledger and abs(old_balance - last_ledger_new_balance_before) > half_minor_unit, false)
             as is_ledger_chain_break,
         is_known_ledger and ledger_count_before_in_month = 0 as is_first_ledger_in_month,
-        is_known_ledger and ledger_count_after_in_month = 0 as is_last_ledger_in_month
+        is_known_ledger and ledger_count_after_in_month = 0 as is_last_ledger_in_month,
+        -- the user's blocks of the same content, in the same order: the
+        -- first is the original of the others (doc block content_rank)
+        cast(row_number() over same_content as bigint) as content_rank,
+        first_value(transaction_id) over same_content as original_transaction_id,
+        first_value(logged_at) over same_content as original_logged_at
     from user_history
+    window same_content as (
+        partition by user_id, currency, action, amount, old_balance, new_balance
+        order by logged_at, transaction_id, transaction_event_id
+    )
 
 )
 

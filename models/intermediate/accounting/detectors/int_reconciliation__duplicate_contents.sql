@@ -7,23 +7,6 @@ transactions as (
 
 ),
 
--- the user's transactions of the same content (user, currency, action,
--- amount, old and new balance) in the order of the continuity rule
-content_ranked as (
-
-    select
-        *,
-        row_number() over same_content as content_rank,
-        first_value(transaction_id) over same_content as original_transaction_id,
-        first_value(logged_at) over same_content as original_logged_at
-    from transactions
-    window same_content as (
-        partition by user_id, currency, action, amount, old_balance, new_balance
-        order by logged_at, transaction_id, transaction_event_id
-    )
-
-),
-
 duplicate_contents as (
 
     select
@@ -45,7 +28,7 @@ duplicate_contents as (
             || ' as transaction ' || original_transaction_id || ' logged '
             || cast({{ dbt.datediff('original_logged_at', 'logged_at', 'second') }} as {{ dbt.type_string() }})
             || ' s earlier' as details
-    from content_ranked
+    from transactions
     where content_rank > 1
         -- unknown is not "the same": blocks cut before their amount or balances never match
         and amount is not null

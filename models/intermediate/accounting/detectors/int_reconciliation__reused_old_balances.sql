@@ -7,23 +7,6 @@ transactions as (
 
 ),
 
--- the user's transactions of the same content (user, currency, action,
--- amount, old and new balance) in the order of the continuity rule
-content_ranked as (
-
-    select
-        *,
-        row_number() over same_content as content_rank,
-        first_value(transaction_id) over same_content as original_transaction_id,
-        first_value(logged_at) over same_content as original_logged_at
-    from transactions
-    window same_content as (
-        partition by user_id, currency, action, amount, old_balance, new_balance
-        order by logged_at, transaction_id, transaction_event_id
-    )
-
-),
-
 reused_old_balances as (
 
     select
@@ -43,7 +26,7 @@ reused_old_balances as (
             || ' like the previous transaction ' || previous_transaction_id
             || ', whose move of ' || {{ accounting_money_text('previous_balance_move') }}
             || ' it overwrites' as details
-    from content_ranked
+    from transactions
     where content_rank = 1
         and abs(old_balance - previous_old_balance) <= half_minor_unit
         and abs(previous_balance_move) > half_minor_unit
