@@ -64,17 +64,7 @@ events_for_stream_order as (
     -- the windows below sort these rows of each file with failures: the
     -- text of the failure lines only
     select
-        event_id,
-        source_file,
-        line_number,
-        event_order_in_file,
-        logged_at,
-        event_type,
-        request_id,
-        message_kind,
-        init_phase,
-        init_error_type,
-        failure_kind,
+        {{ star_except(['message', 'level']) }},
         case when failure_kind is not null then message end as message
     from events_with_failure_kind
     -- the failures and the events that bound an invocation or a start-up:
