@@ -3,14 +3,10 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-# The executors run the loader's code: in this Python (its packages) unless told otherwise,
-# as scripts/spark-env.sh sets it for the other Spark scripts.
-os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 from lakeloader.cli import main  # noqa: E402
 

@@ -116,13 +116,17 @@ def spark_session(master: str, lake: Lake):
     """A Spark session on ``master`` that can run this package's code on its executors."""
     from pyspark.sql import SparkSession
 
+    # PySpark starts the executors' Python from PYSPARK_PYTHON (spark.pyspark.python alone
+    # does not reach them in a session started from Python): this Python, unless told
+    # otherwise, so the loader's packages are there (scripts/spark-env.sh sets the same).
+    python = os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = (
         SparkSession.builder.master(master)
         .appName("balance-sync lake loader")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.warehouse.dir", str(lake.root / "warehouse"))
-        .config("spark.pyspark.python", os.environ.get("PYSPARK_PYTHON", sys.executable))
+        .config("spark.pyspark.python", python)
         .config("spark.task.maxFailures", "1" if master.startswith("local") else "4")
         .getOrCreate()
     )
