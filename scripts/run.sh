@@ -67,7 +67,7 @@ if [ "$(cat "$build_record" 2>/dev/null)" = "$models_version $raw_version" ]; th
     # record is written only then): building again would give the same marts.
     echo "run: nothing new since the last successful build; marts are up to date in $BALANCE_SYNC_DB"
 else
-    build_options=(--exclude-resource-type unit_test)
+    build_options=()
     if [ "$(cat "$models_stamp" 2>/dev/null)" != "$models_version" ]; then
         # Incremental models keep rows built by earlier model code: after a
         # change of models, macros or seeds every model is rebuilt, once, one
@@ -76,8 +76,8 @@ else
         echo "run: first build of this database with these models: rebuilding every model (--full-refresh)"
         build_options+=(--full-refresh --threads 1)
     fi
-    # Unit tests check the SQL, not the data: scripts/test.sh runs them; the
-    # main job runs every data test and contract.
+    # dbt's default selector (selectors.yml): every data test and contract,
+    # no unit tests (they check the SQL, not the data; scripts/test.sh runs them).
     rm -f "$build_record"
     .venv/bin/dbt build "${build_options[@]}" || {
         echo "run: dbt build failed; see the messages above (full log in logs/dbt.log)" >&2

@@ -33,7 +33,7 @@ echo "== dbt build (unit tests, data tests, contracts) on generated logs"
 export BALANCE_SYNC_DB="$work/generated.duckdb"
 .venv/bin/python scripts/generate_logs.py --out "$work/logs" --seed 7
 .venv/bin/python scripts/load_logs.py --progress plain "$work/logs/balance-sync-logs"
-.venv/bin/dbt build --target-path "$work/target" --log-path "$work/logs-dbt"
+.venv/bin/dbt build --selector everything --target-path "$work/target" --log-path "$work/logs-dbt"
 .venv/bin/dbt docs generate --target-path "$work/target" --log-path "$work/logs-dbt" --quiet
 
 echo "== sqlfluff: lint of the dbt project's SQL (.sqlfluff; fix with .venv/bin/sqlfluff fix models tests)"

@@ -2,7 +2,13 @@
     One row per input file the loader has seen (raw.log_files), with the log
     stream it belongs to: the folder that directly holds the file (the last
     folder component of source_file; '' for a file given without a folder).
+
+    A table (one row per file, cheap), not a view as the rest of staging:
+    marts.log_events, a view, reads it, and a view over this view would name
+    the database's catalog and stop working where the DuckDB file is
+    attached under another name.
 -#}
+{{ config(materialized='table') }}
 with
 
 source_files as (

@@ -2,7 +2,7 @@
 
 For each scale, scripts/generate_logs.py writes logs and answer_key.json into a
 temporary folder, scripts/load_logs.py loads them into a fresh DuckDB file and
-`dbt build` (models, unit tests, data tests, contracts) runs on it; then every
+`dbt build` (models, data tests, contracts; the unit tests run in scripts/test.sh) runs on it; then every
 total and id list of the key (docs/generator.md explains each field and its
 mart) is compared with the marts:
 

@@ -1,7 +1,7 @@
 """Acceptance: the real sample in ../shared/data gives the figures of DOMAIN.md section 5.
 
 Loads the sample with scripts/load_logs.py into a temporary DuckDB file, runs
-`dbt build` (models, unit tests, data tests, contracts) on it, then asserts
+`dbt build` (models, data tests, contracts; the unit tests run in scripts/test.sh) on it, then asserts
 every figure of the table in DOMAIN.md section 5 against the marts. The
 figures live here, in the test, never in product code. dbt does not parse
 this folder: it reads only `.sql` and `.yml` files under tests/.
@@ -94,7 +94,7 @@ def marts(built_sample: BuiltSample) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def test_dbt_build_passes_on_the_sample(built_sample: BuiltSample) -> None:
-    """Models, unit tests, data tests and contracts all pass on the real sample."""
+    """Models, data tests and contracts all pass on the real sample."""
     build = built_sample.build
     assert build.returncode == 0, f"dbt build failed on the sample:\n{build.stdout[-6000:]}\n{build.stderr[-2000:]}"
 

@@ -84,15 +84,11 @@ def build_both(lake: Lake, database: Path, spark_master: str, work: Path) -> Non
         "--target",
         "spark",
         "--full-refresh",
-        "--exclude-resource-type",
-        "unit_test",
         work=work / "spark",
         environment={"BALANCE_SYNC_LAKE": str(lake.root), "SPARK_MASTER": spark_master},
     )
     dbt(
         "build",
-        "--exclude-resource-type",
-        "unit_test",
         work=work / "duckdb",
         environment={"BALANCE_SYNC_DB": str(database)},
     )
