@@ -25,25 +25,33 @@ with
 {% if is_incremental() -%}
 described_versions as (
 
-    select distinct source_file, file_sha256, log_stream
+    select distinct source_file, file_sha256
     from {{ this }}
 
 ),
 
-loaded_versions as (
+files as (
 
-    select source_file, sha256 as file_sha256, log_stream
+    select source_file, sha256 as file_sha256, log_stream, status
     from {{ ref('stg_raw__log_files') }}
-    where status = 'loaded'
 
 ),
 
 changed_streams as (
 
-    -- file versions loaded and not described yet, or described and loaded no more
-    (select * from loaded_versions except select * from described_versions)
+    -- a file version loaded and not described yet (new, or a new version)
+    select log_stream
+    from files
+    where status = 'loaded'
+        and source_file || ':' || file_sha256 not in (
+            select described_versions.source_file || ':' || described_versions.file_sha256
+            from described_versions
+        )
     union all
-    (select * from described_versions except select * from loaded_versions)
+    -- a file not loaded now (retired, rejected): the copies of its events in
+    -- other files of its stream may count now. Such streams are described on
+    -- every run; finding only those whose rows are still here costs more.
+    select log_stream from files where status <> 'loaded'
 
 ),
 
