@@ -7,10 +7,8 @@
     the mart therefore joins when it is read.
 
     Incremental by log stream (delete+insert on log_stream): a run describes
-    again every stream in which a file version arrived, changed or left since
-    the last run. Which copy of an event counts, and so what a file's own
-    events are, moves only among the files of one stream (doc block
-    event_identity); every other stream's rows stay as they are.
+    again the streams in which a file version arrived, changed or left
+    (log_streams_to_rebuild).
 -#}
 {{ config(
     materialized=incremental_by_file_materialization(),
@@ -22,45 +20,11 @@
 
 with
 
-{% if is_incremental() -%}
-described_versions as (
-
-    select distinct source_file, file_sha256
-    from {{ this }}
-
-),
-
-files as (
-
-    select source_file, sha256 as file_sha256, log_stream, status
-    from {{ ref('stg_raw__log_files') }}
-
-),
-
-changed_streams as (
-
-    -- a file version loaded and not described yet (new, or a new version)
-    select log_stream
-    from files
-    where status = 'loaded'
-        and source_file || ':' || file_sha256 not in (
-            select described_versions.source_file || ':' || described_versions.file_sha256
-            from described_versions
-        )
-    union all
-    -- a file not loaded now (retired, rejected): the copies of its events in
-    -- other files of its stream may count now. Such streams are described on
-    -- every run; finding only those whose rows are still here costs more.
-    select log_stream from files where status <> 'loaded'
-
-),
-
-{% endif -%}
 events as (
 
     select * from {{ ref('int_log_events_current') }}
     {% if is_incremental() -%}
-        where log_stream in (select changed_streams.log_stream from changed_streams)
+        where log_stream in ({{ log_streams_to_rebuild(this) }})
     {%- endif %}
 
 ),

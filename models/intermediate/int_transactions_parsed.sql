@@ -1,115 +1,35 @@
 {#-
-    One row per transaction block (`Start syncing the balance { transaction:
-    {...} }`), its fields read from the Node.js util.inspect text in SQL:
-    unquoted keys, single/double/backtick-quoted strings with backslash
-    escapes, bare `undefined`, negative and float-noisy numbers. Both layouts:
-    legacy (id, userId, currency, amount, vat, oldBalance, newBalance) and
-    current (adds type, source, action, paymentBalance, updatePaymentBalance,
-    metadata). Money is read from its text as an exact decimal (inspect_money:
-    never through a float; exponent notation rewritten as plain digits).
-    `metadata` is a string holding JSON; only wallet_id and delivery_id are
-    kept (it may hold names, e-mails and phone numbers).
+    One row per transaction block of the file versions loaded now: the
+    blocks read by int_transaction_blocks_parsed (which keeps the rows of a
+    stream whose files all left until it is rebuilt), without their stream
+    and file version.
 -#}
+{{ config(materialized='view') }}
+
 with
 
-transaction_block_events as (
+blocks as (
 
-    select * from {{ ref('int_log_events_current') }}
-    where message_kind = 'transaction_block'
-
-),
-
-transaction_objects as (
-
-    select
-        {{ event_context_columns() }}
-        -- the inner `transaction: {...}` object when present, else the whole
-        -- message; its start is found by a short capture (a capture of the
-        -- whole rest of the text costs RE2 a slow pass over all of it)
-        coalesce(
-            substr(message, nullif(length({{ regexp_extract_dot_all('message', '^(.*?transaction:\\s*)\\{', 1) }}), 0) + 1),
-            message
-        ) as transaction_text
-    from transaction_block_events
+    select * from {{ ref('int_transaction_blocks_parsed') }}
 
 ),
 
-entries_listed as (
+loaded_files as (
 
-    -- one pass over the text for all keys, instead of one regular-expression
-    -- scan per key
-    select
-        *,
-        {{ inspect_entries('transaction_text') }} as entries
-    from transaction_objects
+    select source_file, sha256
+    from {{ ref('stg_raw__log_files') }}
+    where status = 'loaded'
 
 ),
 
-entries_extracted as (
+loaded_blocks as (
 
-    select
-        {{ star_except(['entries']) }},
-        {{ inspect_entry_keys('entries') }} as entry_keys,
-        {{ inspect_entry_values('entries') }} as entry_values
-    from entries_listed
-
-),
-
-raw_values_extracted as (
-
-    select
-        *,
-        {{ inspect_entry('entry_keys', 'entry_values', 'id') }} as raw_id,
-        {{ inspect_entry('entry_keys', 'entry_values', 'type') }} as raw_type,
-        {{ inspect_entry('entry_keys', 'entry_values', 'source') }} as raw_source,
-        {{ inspect_entry('entry_keys', 'entry_values', 'action') }} as raw_action,
-        {{ inspect_entry('entry_keys', 'entry_values', 'userId') }} as raw_user_id,
-        {{ inspect_entry('entry_keys', 'entry_values', 'paymentBalance') }} as raw_payment_balance,
-        {{ inspect_entry('entry_keys', 'entry_values', 'updatePaymentBalance') }} as raw_update_payment_balance,
-        {{ inspect_entry('entry_keys', 'entry_values', 'metadata') }} as raw_metadata,
-        {{ inspect_entry('entry_keys', 'entry_values', 'currency') }} as raw_currency,
-        {{ inspect_entry('entry_keys', 'entry_values', 'amount') }} as raw_amount,
-        {{ inspect_entry('entry_keys', 'entry_values', 'vat') }} as raw_vat,
-        {{ inspect_entry('entry_keys', 'entry_values', 'oldBalance') }} as raw_old_balance,
-        {{ inspect_entry('entry_keys', 'entry_values', 'newBalance') }} as raw_new_balance
-    from entries_extracted
-
-),
-
-fields_typed as (
-
-    select
-        {{ event_context_columns() }}
-        {{ inspect_text('raw_id') }} as transaction_id,
-        {{ inspect_text('raw_user_id') }} as user_id,
-        upper({{ inspect_text('raw_currency') }}) as currency,
-        upper({{ inspect_text('raw_type') }}) as logged_transaction_type,
-        {{ inspect_text('raw_source') }} as source,
-        {{ inspect_text('raw_action') }} as action,
-        {{ inspect_money('raw_amount') }} as amount,
-        {{ inspect_money('raw_vat') }} as vat,
-        {{ inspect_money('raw_old_balance') }} as old_balance,
-        {{ inspect_money('raw_new_balance') }} as new_balance,
-        {{ inspect_money('raw_payment_balance') }} as payment_balance,
-        case raw_update_payment_balance when 'true' then true when 'false' then false end as update_payment_balance,
-        {{ inspect_text('raw_metadata') }} as metadata_json,
-        case
-            when raw_type is not null or raw_source is not null or raw_action is not null
-                or raw_metadata is not null or raw_payment_balance is not null then 'current'
-            else 'legacy'
-        end as layout_version
-    from raw_values_extracted
-
-),
-
-metadata_read as (
-
-    select
-        {{ star_except(['metadata_json']) }},
-        case when json_valid(metadata_json) then json_extract_string(metadata_json, '$.walletId') end as wallet_id,
-        case when json_valid(metadata_json) then json_extract_string(metadata_json, '$.deliveryId') end as delivery_id
-    from fields_typed
+    select {{ star_except(['log_stream', 'file_sha256'], relation='blocks') }}
+    from blocks
+    inner join loaded_files
+        on blocks.source_file = loaded_files.source_file
+        and blocks.file_sha256 = loaded_files.sha256
 
 )
 
-select * from metadata_read
+select * from loaded_blocks
