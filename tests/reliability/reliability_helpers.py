@@ -60,7 +60,17 @@ def run_loader(database: Path, *arguments: str, check: bool = True) -> subproces
 
 # The dbt project as it was when the session's first dbt command ran: a test that compares two
 # builds must not see a model change that someone saves in the checkout between them.
-DBT_PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "selectors.yml", "models", "macros", "seeds", "tests", "analyses", "snapshots")
+DBT_PROJECT_PARTS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "selectors.yml",
+    "models",
+    "macros",
+    "seeds",
+    "tests",
+    "analyses",
+    "snapshots",
+)
 _project_snapshot: Path | None = None
 
 
