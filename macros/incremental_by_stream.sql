@@ -28,3 +28,17 @@
     from {{ ref('stg_raw__log_files') }} as files
     where files.status <> 'loaded'
 {%- endmacro %}
+
+{#-
+    Keeps the rows of `alias` (a relation whose rows carry source_file and
+    file_sha256) that belong to a file version loaded now: a file retired or
+    rejected on a reload, and an older version of a file, drop out. `files`:
+    stg_raw__log_files as the reader names it (a view names it without the
+    database); columns of the file are there as `loaded_files`.
+-#}
+{% macro join_loaded_file_version(alias, files=none) -%}
+    inner join {{ files if files is not none else ref('stg_raw__log_files') }} as loaded_files
+        on {{ alias }}.source_file = loaded_files.source_file
+        and {{ alias }}.file_sha256 = loaded_files.sha256
+        and loaded_files.status = 'loaded'
+{%- endmacro %}

@@ -15,23 +15,13 @@ classified_events as (
 
 ),
 
-loaded_files as (
-
-    select source_file, sha256, loaded_at
-    from {{ ref('stg_raw__log_files') }}
-    where status = 'loaded'
-
-),
-
 loaded_events as (
 
     select
         classified_events.*,
         loaded_files.loaded_at as file_loaded_at
     from classified_events
-    inner join loaded_files
-        on classified_events.source_file = loaded_files.source_file
-        and classified_events.file_sha256 = loaded_files.sha256
+    {{ join_loaded_file_version('classified_events') }}
 
 )
 

@@ -14,21 +14,11 @@ blocks as (
 
 ),
 
-loaded_files as (
-
-    select source_file, sha256
-    from {{ ref('stg_raw__log_files') }}
-    where status = 'loaded'
-
-),
-
 loaded_blocks as (
 
     select {{ star_except(['log_stream', 'file_sha256'], relation='blocks') }}
     from blocks
-    inner join loaded_files
-        on blocks.source_file = loaded_files.source_file
-        and blocks.file_sha256 = loaded_files.sha256
+    {{ join_loaded_file_version('blocks') }}
 
 )
 

@@ -20,14 +20,6 @@ described_events as (
 
 ),
 
-loaded_files as (
-
-    select source_file, sha256
-    from {{ ref('stg_raw__log_files').include(database=False) }}
-    where status = 'loaded'
-
-),
-
 overdraft_transaction_ids as (
 
     select transaction_id from {{ ref('int_overdrafts').include(database=False) }}
@@ -56,9 +48,7 @@ final as (
         described_events.outcome,
         described_events.message
     from described_events
-    inner join loaded_files
-        on described_events.source_file = loaded_files.source_file
-        and described_events.file_sha256 = loaded_files.sha256
+    {{ join_loaded_file_version('described_events', ref('stg_raw__log_files').include(database=False)) }}
     left join overdraft_transaction_ids
         on described_events.transaction_id = overdraft_transaction_ids.transaction_id
 
