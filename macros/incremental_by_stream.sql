@@ -1,27 +1,33 @@
 {#-
     The log streams an incremental run by log stream builds again
-    (delete+insert on log_stream), for a model whose rows carry source_file
-    and file_sha256: the streams where a file version is loaded that
-    `relation` holds no rows of (a new file, or a new version of one), and
-    the streams holding a file not loaded now (retired, rejected: copies of
-    its events in other files of the stream may count now). Which copy of an
+    (delete+insert on log_stream), for a model whose rows carry source_file,
+    file_sha256 and file_loaded_at (when the loader loaded that file
+    version): the streams with a file version loaded after the newest one
+    `relation` holds rows of (new files, new versions of files), and the
+    streams holding a file not loaded now (retired, rejected: copies of its
+    events in other files of the stream may count now). Which copy of an
     event counts moves only among the files of one stream (doc block
-    event_identity), so every other stream's rows stay right. A stream
-    whose files all left keeps its rows: the model's readers keep the file
-    versions loaded now.
+    event_identity), so every other stream's rows stay right.
 
-    Compare whole files, not events: the distinct versions of `relation` are
-    few. The model names stg_raw__log_files in a depends_on comment (dbt
-    does not see a ref inside is_incremental()).
+    The newest load a model holds rows of, not the file versions it holds:
+    most files hold no failure, metric or sync mismatch, so a sparse model
+    lacks rows of most loaded versions. When the newest loads gave it no
+    rows, their streams are read again on the next run too: more work, the
+    same rows. A rebuilt stream that gives no rows keeps its old ones (a
+    delete+insert deletes the keys it inserts), so the model's readers keep
+    the file versions loaded now (join_loaded_file_version).
+
+    The model names stg_raw__log_files in a depends_on comment (dbt does
+    not see a ref inside is_incremental()).
 -#}
 {% macro log_streams_to_rebuild(relation) -%}
     select files.log_stream
     from {{ ref('stg_raw__log_files') }} as files
     where
         files.status = 'loaded'
-        and files.source_file || ':' || files.sha256 not in (
-            select distinct built.source_file || ':' || built.file_sha256
-            from {{ relation }} as built
+        and files.loaded_at > coalesce(
+            (select max(built.file_loaded_at) from {{ relation }} as built),
+            cast('1970-01-01' as timestamp)
         )
     union all
     select files.log_stream
@@ -41,4 +47,13 @@
         on {{ alias }}.source_file = loaded_files.source_file
         and {{ alias }}.file_sha256 = loaded_files.sha256
         and loaded_files.status = 'loaded'
+{%- endmacro %}
+
+{#-
+    The columns an incremental model by log stream keeps for its own
+    bookkeeping (log_streams_to_rebuild, join_loaded_file_version): readers
+    leave them out, star_except(file_version_columns(), ...).
+-#}
+{% macro file_version_columns() -%}
+    {{ return(['log_stream', 'file_sha256', 'file_loaded_at']) }}
 {%- endmacro %}

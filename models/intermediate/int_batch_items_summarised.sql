@@ -3,7 +3,19 @@
     `Processing message <id>` (batch_item_number >= 1), or that come before
     the first one (batch_item_number = 0). Says which transaction the item
     carried and what became of it, from the messages logged in it.
+
+    Incremental by log stream (delete+insert on log_stream): a run reads
+    the streams in which a file version arrived, changed or left
+    (log_streams_to_rebuild); readers keep the file versions loaded now.
 -#}
+{{ config(
+    materialized=incremental_by_file_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='log_stream',
+    on_schema_change='fail'
+) }}
+-- read only by incremental runs (the file versions loaded now): depends_on: {{ ref('stg_raw__log_files') }}
+
 with
 
 request_events as (
@@ -16,19 +28,30 @@ request_events as (
         logged_at,
         event_type,
         message_kind,
-        level
+        level,
+        log_stream,
+        file_sha256,
+        file_loaded_at
     from {{ ref('int_log_events_current') }}
     where request_id is not null
+    {% if is_incremental() -%}
+        and log_stream in ({{ log_streams_to_rebuild(this) }})
+    {%- endif %}
 
 ),
 
 failed_reports as (
 
     -- REPORT lines of an invocation that ended in a timeout or runtime error
-    select distinct source_file, request_id, batch_item_number
-    from {{ ref('int_log_events_current') }}
-    where event_type = 'report' and request_id is not null
-        and regexp_matches(message, '\tStatus: (?:timeout|error)')
+    -- (their status as int_platform_events_parsed reads it)
+    select distinct parsed.source_file, parsed.request_id, parsed.batch_item_number
+    from {{ ref('int_platform_events_parsed') }} as parsed
+    {{ join_loaded_file_version('parsed') }}
+    where parsed.event_type = 'report' and parsed.request_id is not null
+        and parsed.status in ('timeout', 'error')
+    {% if is_incremental() -%}
+        and parsed.log_stream in ({{ log_streams_to_rebuild(this) }})
+    {%- endif %}
 
 ),
 
@@ -40,7 +63,12 @@ refusals as (
 
 transactions as (
 
-    select * from {{ ref('int_transactions_parsed') }}
+    select blocks.*
+    from {{ ref('int_transaction_blocks_parsed') }} as blocks
+    {{ join_loaded_file_version('blocks') }}
+    {% if is_incremental() -%}
+        where blocks.log_stream in ({{ log_streams_to_rebuild(this) }})
+    {%- endif %}
 
 ),
 
@@ -48,6 +76,9 @@ items_aggregated as (
 
     select
         source_file,
+        log_stream,
+        file_sha256,
+        file_loaded_at,
         request_id,
         batch_item_number,
         any_value(message_id) as message_id,
@@ -63,7 +94,7 @@ items_aggregated as (
         bool_or(message_kind = 'skipped_create_subscription') as has_skipped_create_subscription,
         bool_or(message_kind = 'skipped_update_payment_balance_false') as has_skipped_update_payment_balance_false
     from request_events
-    group by source_file, request_id, batch_item_number
+    group by source_file, log_stream, file_sha256, file_loaded_at, request_id, batch_item_number
 
 ),
 
@@ -114,6 +145,9 @@ items_with_subject as (
 
     select
         items_with_failure.source_file,
+        items_with_failure.log_stream,
+        items_with_failure.file_sha256,
+        items_with_failure.file_loaded_at,
         items_with_failure.request_id,
         items_with_failure.batch_item_number,
         items_with_failure.message_id,

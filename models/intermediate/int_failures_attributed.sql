@@ -14,7 +14,19 @@
       for; that START and the failure lines of the same start-up (those
       since the previous START, END or INIT_START) go to that invocation.
     A start-up that failed in `Phase: init` belongs to no invocation.
+
+    Incremental by log stream (delete+insert on log_stream): a run reads
+    the streams in which a file version arrived, changed or left
+    (log_streams_to_rebuild); readers keep the file versions loaded now.
 -#}
+{{ config(
+    materialized=incremental_by_file_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='log_stream',
+    on_schema_change='fail'
+) }}
+-- read only by incremental runs (the file versions loaded now): depends_on: {{ ref('stg_raw__log_files') }}
+
 with
 
 events as (
@@ -29,17 +41,27 @@ events as (
         request_id,
         level,
         message_kind,
+        log_stream,
+        file_sha256,
+        file_loaded_at,
         message
     from {{ ref('int_log_events_current') }}
     where event_number_in_file > 0
+    {% if is_incremental() -%}
+        and log_stream in ({{ log_streams_to_rebuild(this) }})
+    {%- endif %}
 
 ),
 
 init_reports as (
 
-    select event_id, is_failed_init, init_phase, init_error_type
-    from {{ ref('int_platform_events_parsed') }}
-    where event_type = 'init_report'
+    select parsed.event_id, parsed.is_failed_init, parsed.init_phase, parsed.init_error_type
+    from {{ ref('int_platform_events_parsed') }} as parsed
+    {{ join_loaded_file_version('parsed') }}
+    where parsed.event_type = 'init_report'
+    {% if is_incremental() -%}
+        and parsed.log_stream in ({{ log_streams_to_rebuild(this) }})
+    {%- endif %}
 
 ),
 
@@ -127,6 +149,9 @@ failures as (
     select
         events.event_id,
         events.source_file,
+        events.log_stream,
+        events.file_sha256,
+        events.file_loaded_at,
         events.line_number,
         events.logged_at,
         events.failure_kind,
@@ -157,6 +182,9 @@ failures_attributed as (
     select
         failures.event_id,
         failures.source_file,
+        failures.log_stream,
+        failures.file_sha256,
+        failures.file_loaded_at,
         failures.line_number,
         failures.logged_at,
         failures.failure_kind,

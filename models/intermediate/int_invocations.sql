@@ -10,12 +10,29 @@
     An invocation lives in one log stream, so in one file: every step is
     keyed on (source_file, request_id). Should a RequestId ever appear in
     two files, the uniqueness test on request_id fails.
+
+    Incremental by log stream (delete+insert on log_stream): a run reads
+    the streams in which a file version arrived, changed or left
+    (log_streams_to_rebuild); readers keep the file versions loaded now.
 -#}
+{{ config(
+    materialized=incremental_by_file_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='log_stream',
+    on_schema_change='fail'
+) }}
+-- read only by incremental runs (the file versions loaded now): depends_on: {{ ref('stg_raw__log_files') }}
+
 with
 
 platform_events as (
 
-    select * from {{ ref('int_platform_events_parsed') }}
+    select parsed.*
+    from {{ ref('int_platform_events_parsed') }} as parsed
+    {{ join_loaded_file_version('parsed') }}
+    {% if is_incremental() -%}
+        where parsed.log_stream in ({{ log_streams_to_rebuild(this) }})
+    {%- endif %}
 
 ),
 
@@ -25,6 +42,9 @@ application_events as (
     from {{ ref('int_log_events_current') }}
     where event_type = 'application'
         and request_id is not null
+    {% if is_incremental() -%}
+        and log_stream in ({{ log_streams_to_rebuild(this) }})
+    {%- endif %}
 
 ),
 
@@ -79,13 +99,16 @@ starts as (
 
     select
         source_file,
+        log_stream,
+        file_sha256,
+        file_loaded_at,
         request_id,
         min(logged_at) as started_at,
         {{ arg_min('function_version', 'logged_at') }} as function_version
     from platform_events
     where event_type = 'start'
         and request_id is not null
-    group by source_file, request_id
+    group by source_file, log_stream, file_sha256, file_loaded_at, request_id
 
 ),
 
@@ -136,6 +159,9 @@ final as (
     select
         starts.request_id,
         starts.source_file,
+        starts.log_stream,
+        starts.file_sha256,
+        starts.file_loaded_at,
         starts.started_at,
         ends.ended_at,
         reports.duration_ms,

@@ -31,7 +31,9 @@ events as (
 
 batch_items as (
 
-    select * from {{ ref('int_batch_items_summarised') }}
+    select {{ star_except(file_version_columns(), 'summarised') }}
+    from {{ ref('int_batch_items_summarised') }} as summarised
+    {{ join_loaded_file_version('summarised') }}
 
 ),
 
@@ -77,6 +79,7 @@ final as (
         events.logged_at,
         events.source_file,
         events.file_sha256,
+        events.file_loaded_at,
         events.log_stream,
         events.line_number,
         events.last_line_number,

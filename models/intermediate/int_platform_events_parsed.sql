@@ -4,7 +4,19 @@
     carries. The only place that reads these lines' text: invocations,
     cold starts and failed start-ups (int_invocations,
     int_failures_attributed) select these columns.
+
+    Incremental by log stream (delete+insert on log_stream): a run reads
+    the streams in which a file version arrived, changed or left
+    (log_streams_to_rebuild); readers keep the file versions loaded now.
 -#}
+{{ config(
+    materialized=incremental_by_file_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='log_stream',
+    on_schema_change='fail'
+) }}
+-- read only by incremental runs (the file versions loaded now): depends_on: {{ ref('stg_raw__log_files') }}
+
 with
 
 platform_events as (
@@ -17,9 +29,16 @@ platform_events as (
         logged_at,
         event_type,
         request_id,
+        batch_item_number,
+        log_stream,
+        file_sha256,
+        file_loaded_at,
         message
     from {{ ref('int_log_events_current') }}
     where event_type in ('start', 'end', 'report', 'init_start', 'init_report')
+    {% if is_incremental() -%}
+        and log_stream in ({{ log_streams_to_rebuild(this) }})
+    {%- endif %}
 
 ),
 
@@ -33,6 +52,10 @@ parsed as (
         logged_at,
         event_type,
         request_id,
+        batch_item_number,
+        log_stream,
+        file_sha256,
+        file_loaded_at,
         case when event_type = 'start'
             then nullif(regexp_extract(message, 'Version: (\S+)', 1), '')
         end as function_version,

@@ -8,7 +8,9 @@ with
 
 sync_mismatches as (
 
-    select * from {{ ref('int_sync_mismatches_parsed') }}
+    select {{ star_except(file_version_columns(), 'parsed') }}
+    from {{ ref('int_sync_mismatches_parsed') }} as parsed
+    {{ join_loaded_file_version('parsed') }}
 
 ),
 

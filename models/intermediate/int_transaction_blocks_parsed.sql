@@ -41,6 +41,7 @@ transaction_objects as (
         {{ event_context_columns() }}
         log_stream,
         file_sha256,
+        file_loaded_at,
         -- the inner `transaction: {...}` object when present, else the whole
         -- message; its start is found by a short capture (a capture of the
         -- whole rest of the text costs RE2 a slow pass over all of it)
@@ -100,6 +101,7 @@ fields_typed as (
         {{ event_context_columns() }}
         log_stream,
         file_sha256,
+        file_loaded_at,
         {{ inspect_text('raw_id') }} as transaction_id,
         {{ inspect_text('raw_user_id') }} as user_id,
         upper({{ inspect_text('raw_currency') }}) as currency,

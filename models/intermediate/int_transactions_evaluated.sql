@@ -29,7 +29,9 @@ currencies as (
 
 batch_items as (
 
-    select * from {{ ref('int_batch_items_summarised') }}
+    select {{ star_except(file_version_columns(), 'summarised') }}
+    from {{ ref('int_batch_items_summarised') }} as summarised
+    {{ join_loaded_file_version('summarised') }}
 
 ),
 

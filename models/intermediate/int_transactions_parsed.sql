@@ -16,7 +16,7 @@ blocks as (
 
 loaded_blocks as (
 
-    select {{ star_except(['log_stream', 'file_sha256'], relation='blocks') }}
+    select {{ star_except(file_version_columns(), relation='blocks') }}
     from blocks
     {{ join_loaded_file_version('blocks') }}
 

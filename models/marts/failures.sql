@@ -9,7 +9,9 @@ with
 
 failures as (
 
-    select * from {{ ref('int_failures_attributed') }}
+    select attributed.*
+    from {{ ref('int_failures_attributed') }} as attributed
+    {{ join_loaded_file_version('attributed') }}
 
 ),
 

@@ -9,7 +9,19 @@
     The line has no request id: the request is the one of the event just
     before it in its file (time order) when that event belongs to a running
     invocation (any event with a request id but END and REPORT).
+
+    Incremental by log stream (delete+insert on log_stream): a run reads
+    the streams in which a file version arrived, changed or left
+    (log_streams_to_rebuild); readers keep the file versions loaded now.
 -#}
+{{ config(
+    materialized=incremental_by_file_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='log_stream',
+    on_schema_change='fail'
+) }}
+-- read only by incremental runs (the file versions loaded now): depends_on: {{ ref('stg_raw__log_files') }}
+
 with
 
 metric_lines as (
@@ -20,9 +32,15 @@ metric_lines as (
         line_number,
         event_order_in_file,
         logged_at,
+        log_stream,
+        file_sha256,
+        file_loaded_at,
         message
     from {{ ref('int_log_events_current') }}
     where event_type = 'metric'
+    {% if is_incremental() -%}
+        and log_stream in ({{ log_streams_to_rebuild(this) }})
+    {%- endif %}
 
 ),
 
@@ -33,6 +51,9 @@ file_events as (
     -- owns it (int_log_events_current)
     select source_file, event_order_in_file, message_kind, request_id
     from {{ ref('int_log_events_loaded') }}
+    {% if is_incremental() -%}
+        where log_stream in ({{ log_streams_to_rebuild(this) }})
+    {%- endif %}
 
 ),
 
@@ -44,6 +65,9 @@ metric_events as (
         metric_lines.source_file,
         metric_lines.line_number,
         metric_lines.logged_at,
+        metric_lines.log_stream,
+        metric_lines.file_sha256,
+        metric_lines.file_loaded_at,
         case
             when previous_events.message_kind not in ('end', 'report') then previous_events.request_id
         end as request_id,
@@ -74,6 +98,9 @@ metric_definitions as (
         metric_events.source_file,
         metric_events.line_number,
         metric_events.logged_at,
+        metric_events.log_stream,
+        metric_events.file_sha256,
+        metric_events.file_loaded_at,
         metric_events.request_id,
         metric_events.message,
         directive_positions.position as directive_position,
@@ -96,6 +123,9 @@ metric_values as (
         source_file,
         line_number,
         logged_at,
+        log_stream,
+        file_sha256,
+        file_loaded_at,
         {{ epoch_milliseconds_to_timestamp('cast(timestamp_milliseconds as bigint)') }} as metric_at,
         namespace,
         metric_name,
@@ -122,6 +152,9 @@ final as (
         source_file,
         line_number,
         logged_at,
+        log_stream,
+        file_sha256,
+        file_loaded_at,
         metric_at,
         cast(logged_at as date) as metric_date,
         namespace,

@@ -6,7 +6,9 @@ with
 
 metric_values as (
 
-    select * from {{ ref('int_service_metrics_parsed') }}
+    select parsed.*
+    from {{ ref('int_service_metrics_parsed') }} as parsed
+    {{ join_loaded_file_version('parsed') }}
 
 ),
 
