@@ -5,8 +5,22 @@
     (loaded_at, then source_file) owns the event; every later copy is here,
     with the file that owns it. Usually empty: only overlapping exports
     fill it.
+
+    Only a stream of two or more loaded files can hold a copy (a text
+    repeated within one file is another occurrence), so only those streams'
+    events are compared.
 -#}
 with
+
+streams_of_several_files as (
+
+    select log_stream
+    from {{ ref('stg_raw__log_files') }}
+    where status = 'loaded'
+    group by log_stream
+    having count(*) > 1
+
+),
 
 loaded_events as (
 
@@ -18,6 +32,7 @@ loaded_events as (
         occurrence_in_file,
         file_loaded_at
     from {{ ref('int_log_events_loaded') }}
+    where log_stream in (select log_stream from streams_of_several_files)
 
 ),
 
