@@ -1,7 +1,7 @@
 {#-
-    A view: the rows are int_transactions_evaluated's, kept up to date there
-    by user; a second copy of ~0.9 M wide rows per GB of logs would cost a
-    full rewrite on every run. The view names its table without the
+    A view: the rows are int_transactions_evaluated's, with each continuity
+    break's cause (int_continuity_breaks_explained); a second copy of ~0.9 M
+    wide rows per GB of logs would cost one more full write on every run. The view names its table without the
     database, so it keeps working when the DuckDB file is copied, renamed or
     attached under another name. On Spark a table (mart_view_materialization:
     a mart is Parquet there, for any Parquet reader and the reports).
