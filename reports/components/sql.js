@@ -12,11 +12,12 @@ export function sqlString(value) {
  * SQL text kept in a page's script instead of a ```sql block, for a query whose rows are
  * only wanted on request: Evidence runs every block of a page as soon as it opens and
  * turns every row into JavaScript, which for "all matching rows" is up to a whole
- * shipped source. A page wraps it in a function of the page's `inputs`
- * (`function rowsAll(inputs) { return deferredSql`...`; }`, hoisted, so the blocks can
- * call it when the page starts); blocks read it as a subquery
- * (`from (${rowsAll(inputs)})`, run again when a filter changes) and CsvDownload runs it
- * when its button is clicked.
+ * shipped source. A page defines it in its module script as a function of the page's
+ * `inputs` (`function rowsAll(inputs) { return deferredSql`...`; }`, so the blocks can
+ * call it when the page starts), without ORDER BY, and the order beside it as a constant:
+ * blocks read it as a subquery (`from (${rowsAll(inputs)})`, run again when a filter
+ * changes; a count does not sort), the table's block orders and limits it, and
+ * CsvDownload runs it in the same order when its button is clicked.
  *
  * A tagged template, read like a block's text (inputs interpolated the same way). While
  * an input it reads is not set yet it returns that input instead of the text, so a
