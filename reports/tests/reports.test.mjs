@@ -414,18 +414,22 @@ describe('reports in a headless browser', { skip: skip ?? false }, () => {
 	});
 
 	describe('reconciliation: accounting marts', () => {
-		let page;
-		let problems;
+		// the Reconciliation page and its two sub-pages, each opened once for its tests
+		const opened = new Map();
 		const near = (a, b) => Math.abs(Number(a) - Number(b)) < 1e-6;
-		before(async () => {
-			({ page, problems } = await openPage(browser.context, `${site.base}/reconciliation/`));
-		});
+		async function at(pagePath) {
+			if (!opened.has(pagePath)) opened.set(pagePath, await openPage(browser.context, `${site.base}${pagePath}`));
+			return opened.get(pagePath).page;
+		}
 		after(async () => {
-			assert.deepEqual(problems, []);
-			await page?.close();
+			for (const { page, problems } of opened.values()) {
+				assert.deepEqual(problems, []);
+				await page.close();
+			}
 		});
 
 		test('issues by type and currency equal marts.reconciliation_issues', async () => {
+			const page = await at('/reconciliation/');
 			const csv = await downloadCsv(page, dataTable(page, 'issue_matrix'));
 			const issueCode = await codesByLabel('issue_type');
 			for (const row of csv.rows) row.issue_type = issueCode(row.issue_label);
@@ -448,6 +452,7 @@ describe('reports in a headless browser', { skip: skip ?? false }, () => {
 		});
 
 		test('roll-forward per currency equals marts.monthly_balances', async () => {
+			const page = await at('/reconciliation/roll-forward/');
 			const csv = await downloadCsv(page, dataTable(page, 'rollforward_by_currency_shown'));
 			const expected = await db.rows(
 				`select currency, count(*) as months,
@@ -473,6 +478,7 @@ describe('reports in a headless browser', { skip: skip ?? false }, () => {
 		});
 
 		test('roll-forward currency filter lists the months with a difference SQL lists', async (t) => {
+			const page = await at('/reconciliation/roll-forward/');
 			const [choice] = await db.rows(
 				`select currency from marts.monthly_balances where has_unexplained_difference
 				 group by 1 order by count(*), 1 limit 1`
@@ -499,6 +505,7 @@ describe('reports in a headless browser', { skip: skip ?? false }, () => {
 		});
 
 		test('anomalies by type and currency equal marts.anomalies', async () => {
+			const page = await at('/reconciliation/anomalies/');
 			const csv = await downloadCsv(page, dataTable(page, 'anomaly_by_type'));
 			const anomalyCode = await codesByLabel('anomaly_type');
 			for (const row of csv.rows) row.anomaly_type = anomalyCode(row.anomaly_label);
@@ -517,6 +524,7 @@ describe('reports in a headless browser', { skip: skip ?? false }, () => {
 		});
 
 		test('anomaly type filter and CSV list the anomalies SQL lists, with details', async (t) => {
+			const page = await at('/reconciliation/anomalies/');
 			const [choice] = await db.rows(
 				`select anomaly_type from ${shipped('anomalies')} group by 1 order by count(*), 1 limit 1`
 			);
