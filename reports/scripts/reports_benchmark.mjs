@@ -55,7 +55,7 @@ console.log(`whole site (build/, incl. the DuckDB-WASM engine): ${(site / 1e6).t
 
 const server = await startSite();
 const { browser } = await startBrowser();
-console.log('\npage                  cold paint  cold drawn  warm paint  warm drawn   (seconds)');
+console.log(`\n${'page'.padEnd(30)}cold paint  cold drawn  warm paint  warm drawn   (seconds)`);
 try {
 	for (const page of PAGES) {
 		const figures = [];
@@ -81,7 +81,7 @@ try {
 			await tab.close();
 		}
 		await context.close();
-		console.log(`${page.padEnd(22)}${figures.map((f) => f.padStart(10)).join('  ')}`);
+		console.log(`${page.padEnd(30)}${figures.map((f) => f.padStart(10)).join('  ')}`);
 	}
 } finally {
 	await browser.close();

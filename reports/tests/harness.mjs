@@ -16,6 +16,8 @@ export const PAGES = [
 	'/overdrafts/',
 	'/sync-mismatches/',
 	'/reconciliation/',
+	'/reconciliation/roll-forward/',
+	'/reconciliation/anomalies/',
 	'/users/',
 	'/log-explorer/',
 	'/operations/',
